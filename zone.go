@@ -1,0 +1,120 @@
+package qun
+
+import (
+	"fmt"
+	"time"
+)
+
+// Zone is a time zone that reads and writes as text: an IANA name such as
+// "Asia/Shanghai" or "America/New_York", "UTC", or a fixed offset such as
+// "+08:00". Configurations hold Zones where code would hold a
+// *time.Location, because a Location has no text form. The zero Zone is UTC.
+//
+// Zones compare with [Zone.Equal], by name; == compares the loaded data.
+type Zone struct {
+	loc *time.Location
+}
+
+// UTC is the zero Zone, named for readability.
+var UTC = Zone{}
+
+// LoadZone returns the zone with the given name: an IANA name, "UTC", or a
+// fixed offset "+hh:mm" or "-hh:mm". It loads IANA zones with
+// [time.LoadLocation], which reads the system's time zone database; a host
+// running where there is none imports time/tzdata. "Local" and the empty
+// name are refused: the machine's own zone would make results depend on
+// where the host runs.
+func LoadZone(name string) (Zone, error) {
+	if name == "" || name == "Local" {
+		return Zone{}, fmt.Errorf("qun: load zone %q: %w", name,
+			Invalid("", "name an IANA time zone such as Asia/Shanghai, UTC, or an offset such as +08:00"))
+	}
+	if name == "UTC" {
+		return Zone{}, nil
+	}
+	if name[0] == '+' || name[0] == '-' {
+		offset, ok := parseOffset(name)
+		if !ok {
+			return Zone{}, fmt.Errorf("qun: load zone %q: %w", name,
+				Invalid("", "an offset must read +hh:mm or -hh:mm, within ±18:00"))
+		}
+		return Zone{time.FixedZone(name, offset)}, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return Zone{}, fmt.Errorf("qun: load zone %q: %w", name,
+			Invalid("", "not a time zone in the IANA database"))
+	}
+	return Zone{loc}, nil
+}
+
+// MustLoadZone is like [LoadZone] but panics if the zone cannot be loaded.
+// It is meant for constant names in programs and tests, not for data.
+func MustLoadZone(name string) Zone {
+	z, err := LoadZone(name)
+	if err != nil {
+		panic(err)
+	}
+	return z
+}
+
+// ZoneOf returns the zone of loc, named as loc names itself. A nil loc is
+// UTC. A Location built with [time.FixedZone] writes back as its name, so
+// only one named "+hh:mm" (as [LoadZone] builds them) round-trips as text.
+func ZoneOf(loc *time.Location) Zone {
+	if loc == nil || loc == time.UTC {
+		return Zone{}
+	}
+	return Zone{loc}
+}
+
+// parseOffset reads "+hh:mm" or "-hh:mm" as seconds east of UTC.
+func parseOffset(s string) (int, bool) {
+	if len(s) != 6 || s[3] != ':' {
+		return 0, false
+	}
+	digit := func(c byte) (int, bool) { return int(c - '0'), c >= '0' && c <= '9' }
+	h1, ok1 := digit(s[1])
+	h2, ok2 := digit(s[2])
+	m1, ok3 := digit(s[4])
+	m2, ok4 := digit(s[5])
+	h, m := h1*10+h2, m1*10+m2
+	if !(ok1 && ok2 && ok3 && ok4) || m >= 60 || h*60+m > 18*60 {
+		return 0, false
+	}
+	secs := (h*60 + m) * 60
+	if s[0] == '-' {
+		secs = -secs
+	}
+	return secs, true
+}
+
+// Location returns the zone's *time.Location; never nil.
+func (z Zone) Location() *time.Location {
+	if z.loc == nil {
+		return time.UTC
+	}
+	return z.loc
+}
+
+// String returns the zone's name: "Asia/Shanghai", "UTC", "+08:00".
+func (z Zone) String() string { return z.Location().String() }
+
+// Equal reports whether z and o have the same name.
+func (z Zone) Equal(o Zone) bool { return z.String() == o.String() }
+
+// IsZero reports whether z is the zero Zone, UTC.
+func (z Zone) IsZero() bool { return z.loc == nil }
+
+// MarshalText writes the zone's name.
+func (z Zone) MarshalText() ([]byte, error) { return []byte(z.String()), nil }
+
+// UnmarshalText reads a zone name as [LoadZone] does.
+func (z *Zone) UnmarshalText(text []byte) error {
+	v, err := LoadZone(string(text))
+	if err != nil {
+		return err
+	}
+	*z = v
+	return nil
+}
