@@ -1,0 +1,13 @@
+module github.com/qunkit/qun/examples
+
+go 1.24
+
+require (
+	github.com/qunkit/qun v0.0.0
+	github.com/shopspring/decimal v1.6.0
+)
+
+// The examples are built against the library in this repository, never a
+// published version: the go.work at the root says the same for workspace
+// mode, and this replace keeps GOWORK=off builds working.
+replace github.com/qunkit/qun => ../
