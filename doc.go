@@ -10,10 +10,10 @@
 // # Packages
 //
 // This root package holds only the vocabulary the others share: [MemberID],
-// [Event], calendar [Date]s and [Period]s in a time zone ([Calendar], [Zone]),
-// the text-friendly [Duration], exponential [Decay], the community [Stage],
-// and the errors every package returns ([ValidationError], [SyntaxError],
-// [ErrInvalid]). Six packages build on it, and none imports another:
+// [Event] and the [EventFilter] that selects events, calendar [Date]s and
+// [Period]s in a time zone ([Calendar], [Zone]), the text-friendly
+// [Duration], exponential [Decay], the community [Stage], and the errors
+// every package returns ([ValidationError], [SyntaxError], [ErrInvalid]). Six packages build on it, and none imports another:
 //
 //	lifecycle  stage machines: community stages, the member lifecycle
 //	           (new, active, silent, churned, recalled), the value ladder
