@@ -22,6 +22,12 @@ type Decay struct {
 	HalfLife Duration `json:"half_life"`
 }
 
+// UnmarshalJSON reads a Decay strictly, as [UnmarshalStrict] reads.
+func (d *Decay) UnmarshalJSON(data []byte) error {
+	type plain Decay
+	return UnmarshalStrict(data, (*plain)(d))
+}
+
 // Validate reports whether the half-life is zero or positive.
 func (d Decay) Validate() error {
 	if d.HalfLife < 0 {

@@ -3,6 +3,7 @@ package qun
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +44,10 @@ var unitDurations = map[string]uint64{
 // ParseDuration reads a Duration: an optional sign, then a sequence of
 // decimal numbers, each with an optional fraction and a unit, such as
 // "7d", "-1.5h" or "1d2h45m". Units are ns, us (or µs), ms, s, m, h, d and
-// w. "0" alone is zero. A malformed input is refused with a [*SyntaxError]
-// that points at the fault.
+// w. "0" alone is zero. Each number's fraction is exact to 18 digits and
+// truncated to the nanosecond.
+// A malformed input, or one beyond the range of time.Duration, is refused
+// with a [*SyntaxError] that points at the fault.
 func ParseDuration(s string) (Duration, error) {
 	d, err := parseDuration(s)
 	if err != nil {
@@ -103,17 +106,16 @@ func parseDuration(s string) (Duration, error) {
 		}
 		v := whole * unit
 		if frac > 0 {
-			if unit%scale == 0 {
-				v += frac * (unit / scale)
-			} else {
-				// float64 holds the fraction of a week to the nanosecond.
-				v += uint64(float64(frac) * (float64(unit) / float64(scale)))
-			}
+			// frac/scale of a unit, truncated to the nanosecond, exactly:
+			// frac < scale, so the 128-bit quotient is below unit.
+			hi, lo := bits.Mul64(frac, unit)
+			q, _ := bits.Div64(hi, lo, scale)
+			v += q
 		}
-		total += v
-		if v > limit || total > limit {
+		if v > limit-total {
 			return 0, SyntaxErrorAt(s, start, "duration out of range")
 		}
+		total += v
 	}
 	if neg {
 		return Duration(-int64(total)), nil // total may be 1<<63: MinInt64 negates to itself
@@ -136,8 +138,9 @@ func leadingInt(s string, i *int) (v uint64, digits int, overflow bool) {
 	return v, digits, overflow
 }
 
-// leadingFraction consumes the digits after a decimal point, keeping those
-// that fit: the value is frac/scale.
+// leadingFraction consumes the digits after a decimal point, keeping the
+// first 18 (what a uint64 holds; the rest are worth less than a thousandth
+// of a nanosecond even in weeks): the value is frac/scale.
 func leadingFraction(s string, i *int) (frac, scale uint64, digits int) {
 	scale = 1
 	full := false

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +39,9 @@ func TestParseDuration(t *testing.T) {
 		{"1μs", time.Microsecond},
 		{"1ns", 1},
 		{"1.000000001s", time.Second + 1},
-		{"1.0000000001s", time.Second}, // below a nanosecond is dropped, as time.ParseDuration does
+		{"1.0000000001s", time.Second},              // below a nanosecond is truncated, as time.ParseDuration does
+		{"0.142857142857142857w", 24*time.Hour - 1}, // 1/7 week, truncated: exact, not rounded by floats
+		{"0.999999999999999999s", time.Second - 1},
 		{"106751d23h47m16.854775807s", math.MaxInt64},
 		{"-106751d23h47m16.854775808s", math.MinInt64},
 		{"9223372036854775807ns", math.MaxInt64},
@@ -73,6 +77,8 @@ func TestParseDurationErrors(t *testing.T) {
 		{"9223372036854775808ns", 0, "out of range"},
 		{"99999999999999999999999s", 0, "out of range"},
 		{"106751d23h47m16.854775808s", 13, "out of range"},
+		// Two in-range parts whose sum wraps around to zero.
+		{"-9223372036854775808ns9223372036854775808ns", 22, "out of range"},
 	}
 	for _, tt := range tests {
 		_, err := qun.ParseDuration(tt.in)
@@ -155,6 +161,58 @@ func TestDurationRoundTripProperty(t *testing.T) {
 		}
 		if strings.Contains(s, "w") {
 			t.Fatalf("canonical form %q uses weeks", s)
+		}
+	})
+}
+
+// parseDurationOracle reads a duration with exact rational arithmetic: each
+// number's fraction (to 18 digits) times its unit, truncated to the
+// nanosecond, summed without overflow and range-checked at the end.
+func parseDurationOracle(s string) (time.Duration, bool) {
+	m := regexp.MustCompile(`^([-+]?)((?:[0-9]*(?:\.[0-9]*)?(?:ns|us|µs|μs|ms|s|m|h|d|w))+)$`).FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	units := map[string]int64{"ns": 1, "us": 1e3, "µs": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9, "d": 86400e9, "w": 7 * 86400e9}
+	total := new(big.Int)
+	for _, part := range regexp.MustCompile(`([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h|d|w)`).FindAllStringSubmatch(m[2], -1) {
+		if part[1] == "" && part[2] == "" {
+			return 0, false
+		}
+		whole, _ := new(big.Int).SetString("0"+part[1], 10)
+		frac := part[2]
+		if len(frac) > 18 {
+			frac = frac[:18]
+		}
+		num, _ := new(big.Int).SetString("0"+frac, 10)
+		den := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(frac))), nil)
+		unit := big.NewInt(units[part[3]])
+		v := new(big.Int).Mul(whole, unit)
+		v.Add(v, new(big.Int).Quo(new(big.Int).Mul(num, unit), den))
+		total.Add(total, v)
+	}
+	if m[1] == "-" {
+		total.Neg(total)
+	}
+	if !total.IsInt64() {
+		return 0, false
+	}
+	return time.Duration(total.Int64()), true
+}
+
+func TestParseDurationOracleProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := rapid.OneOf(
+			rapid.StringMatching(`[-+]?([0-9]{1,8}(\.[0-9]{0,22})?(ns|us|ms|s|m|h|d|w)){1,4}`),
+			rapid.StringMatching(`-?([0-9]{15,20}(ns|us|s|d)){1,3}`),
+		).Draw(t, "s")
+		want, ok := parseDurationOracle(s)
+		got, err := qun.ParseDuration(s)
+		if ok != (err == nil) {
+			t.Fatalf("%q: oracle ok=%v (%v), ParseDuration err=%v", s, ok, want, err)
+		}
+		if ok && time.Duration(got) != want {
+			t.Fatalf("%q = %d, oracle %d", s, int64(got), int64(want))
 		}
 	})
 }

@@ -25,6 +25,9 @@ type ValidationError struct {
 	Field string
 	// Reason says what is wrong, as a phrase: "must not be empty".
 	Reason string
+	// Err is the error behind the reason, if any: the [*SyntaxError] of a
+	// field whose text did not parse, for example. errors.As reaches it.
+	Err error
 }
 
 // Invalid returns a ValidationError for field, with the reason formatted as
@@ -47,26 +50,37 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
+// Unwrap returns Err.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
 // Within moves the validation errors in err under the field prefix, so that
 // a container can validate its parts and report full paths:
 // Within("rules[2]", err) turns "invalid points: must be positive" into
-// "invalid rules[2].points: must be positive". It rewrites a
-// *ValidationError and the errors joined in an error from [errors.Join]
-// (rejoining them with errors.Join); any other error is returned as it is.
-// Within(prefix, nil) is nil.
+// "invalid rules[2].points: must be positive".
+//
+// It rewrites a *ValidationError, found directly or through wrapping, and
+// each of the errors joined by [errors.Join] (rejoining them). Any other
+// error that matches [ErrInvalid], such as a [*SyntaxError] from parsing a
+// field's text, becomes a ValidationError for the field prefix, with the
+// original as its Err. Errors that do not match ErrInvalid (a failing
+// store, say) are returned as they are. Within(prefix, nil) is nil.
 func Within(prefix string, err error) error {
-	switch e := err.(type) {
-	case nil:
+	if err == nil {
 		return nil
-	case *ValidationError:
-		return &ValidationError{Field: joinField(prefix, e.Field), Reason: e.Reason}
-	case interface{ Unwrap() []error }:
-		errs := e.Unwrap()
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := joined.Unwrap()
 		moved := make([]error, len(errs))
 		for i, inner := range errs {
 			moved[i] = Within(prefix, inner)
 		}
 		return errors.Join(moved...)
+	}
+	if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+		return &ValidationError{Field: joinField(prefix, ve.Field), Reason: ve.Reason, Err: ve.Err}
+	}
+	if errors.Is(err, ErrInvalid) {
+		return &ValidationError{Field: prefix, Reason: err.Error(), Err: err}
 	}
 	return err
 }

@@ -63,6 +63,8 @@ func TestWithin(t *testing.T) {
 		{"nested joins move", "a", errors.Join(qun.Within("b", errors.Join(qun.Invalid("c", "x"))), other),
 			[]string{"a.b.c", "other: disk full"}},
 		{"other errors pass through", "a", other, []string{"other: disk full"}},
+		{"a wrapped validation error moves", "a", fmt.Errorf("loading: %w", qun.Invalid("b", "x")), []string{"a.b"}},
+		{"a syntax error is placed at the prefix", "half_life", qun.SyntaxErrorAt("7 days", 1, "unknown unit"), []string{"half_life"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,5 +112,22 @@ func TestSyntaxErrorAt(t *testing.T) {
 	}
 	if !errors.Is(err, qun.ErrInvalid) {
 		t.Error("errors.Is(SyntaxError, ErrInvalid) = false")
+	}
+}
+
+// A syntax error placed at a field keeps its position for errors.As.
+func TestWithinKeepsCause(t *testing.T) {
+	_, perr := qun.ParseDuration("7 days")
+	err := qun.Within("cooldown", perr)
+	var ve *qun.ValidationError
+	var se *qun.SyntaxError
+	if !errors.As(err, &ve) || ve.Field != "cooldown" || ve.Err != perr {
+		t.Fatalf("Within = %#v", err)
+	}
+	if !errors.As(err, &se) || se.Offset != 1 {
+		t.Errorf("errors.As(SyntaxError) = %+v", se)
+	}
+	if got, want := err.Error(), `invalid cooldown: qun: parse duration "7 days": line 1, column 2: unknown unit " days" (want ns, us, ms, s, m, h, d or w)`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

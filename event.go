@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -87,50 +88,59 @@ func (e Event) Validate() error {
 	return errors.Join(errs...)
 }
 
-// UnmarshalJSON reads an event from its JSON form, strictly: unknown fields
-// (field names are matched exactly, case and all), values of the wrong type
-// and invalid events are refused with a [*ValidationError] that names the
-// field. On error e is left unchanged. The JSON literal null leaves e
-// unchanged too, as encoding/json expects.
+// MarshalJSON writes the JSON form of a valid event; an invalid event is
+// refused with its validation errors, since it would not read back. The
+// value is written as a string with its scale, so 99.50 stays "99.50",
+// whatever the decimal package's global settings.
+func (e Event) MarshalJSON() ([]byte, error) {
+	if err := e.Validate(); err != nil {
+		return nil, fmt.Errorf("qun: marshal event: %w", err)
+	}
+	w := eventJSON{ID: e.ID, Member: e.Member, Name: e.Name, Time: e.Time, Props: e.Props}
+	if e.Value.Valid {
+		text := decimalText(e.Value.Decimal)
+		w.Value = &text
+	}
+	return json.Marshal(w)
+}
+
+// eventJSON is the wire form an event is written in.
+type eventJSON struct {
+	ID     string            `json:"id,omitempty"`
+	Member MemberID          `json:"member"`
+	Name   string            `json:"name"`
+	Time   time.Time         `json:"time"`
+	Value  *string           `json:"value,omitempty"`
+	Props  map[string]string `json:"props,omitempty"`
+}
+
+// decimalText writes d with all the digits of its scale: 99.50 as "99.50",
+// 1E+3 as "1000".
+func decimalText(d decimal.Decimal) string {
+	return d.StringFixed(max(0, -d.Exponent()))
+}
+
+// UnmarshalJSON reads an event from its JSON form strictly, as
+// [UnmarshalStrict] reads (unknown, misspelt and repeated fields, values of
+// the wrong type and null properties are refused), and refuses an invalid
+// event; every refusal is a [*ValidationError] naming the field. On error e
+// is left unchanged. The JSON literal null leaves e unchanged too, as
+// encoding/json expects.
 func (e *Event) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return Invalid("", "an event must be a JSON object")
-	}
-	var ev Event
-	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		raw := fields[name]
-		var err error
-		var want string
-		switch name {
-		case "id":
-			err, want = json.Unmarshal(raw, &ev.ID), "a string"
-		case "member":
-			err, want = json.Unmarshal(raw, &ev.Member), "a string"
-		case "name":
-			err, want = json.Unmarshal(raw, &ev.Name), "a string"
-		case "time":
-			err, want = json.Unmarshal(raw, &ev.Time), "an RFC 3339 time string"
-		case "value":
-			err, want = json.Unmarshal(raw, &ev.Value), "a decimal number, a numeric string or null"
-		case "props":
-			err, want = json.Unmarshal(raw, &ev.Props), "an object of strings"
-		default:
-			return Invalid(name, "unknown field")
-		}
-		if err != nil {
-			return Invalid(name, "must be %s", want)
-		}
+	type plain Event
+	var ev plain
+	if err := UnmarshalStrict(data, &ev); err != nil {
+		return err
 	}
 	if len(ev.Props) == 0 {
 		ev.Props = nil
 	}
-	if err := ev.Validate(); err != nil {
+	if err := Event(ev).Validate(); err != nil {
 		return err
 	}
-	*e = ev
+	*e = Event(ev)
 	return nil
 }

@@ -106,7 +106,7 @@ func TestEventJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	const want = `{"id":"e-1","member":"u-42","name":"purchase","time":"2026-11-22T20:15:00+08:00",` +
-		`"value":"99.5","props":{"channel":"mini_program","sku":"wine-101"}}`
+		`"value":"99.50","props":{"channel":"mini_program","sku":"wine-101"}}`
 	if string(data) != want {
 		t.Errorf("Marshal =\n%s\nwant\n%s", data, want)
 	}
@@ -125,6 +125,19 @@ func TestEventJSON(t *testing.T) {
 	}
 	if got, want := string(data), `{"member":"u-1","name":"join","time":"2026-01-02T03:04:05.000000006Z"}`; got != want {
 		t.Errorf("Marshal(minimal) = %s, want %s", got, want)
+	}
+
+	// The value keeps its scale, and an invalid event is not written.
+	for in, want := range map[string]string{"99.50": `"99.50"`, "1E+3": `"1000"`, "-0.001": `"-0.001"`, "7": `"7"`} {
+		e := minimal
+		e.Value = decimal.NewNullDecimal(decimal.RequireFromString(in))
+		data, err := json.Marshal(e)
+		if err != nil || !strings.Contains(string(data), `"value":`+want) {
+			t.Errorf("Marshal with value %s = %s, %v; want value %s", in, data, err, want)
+		}
+	}
+	if _, err := json.Marshal(qun.Event{Name: "join"}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("Marshal of an event without member or time: %v, want ErrInvalid", err)
 	}
 }
 
@@ -146,11 +159,19 @@ func TestEventUnmarshalStrict(t *testing.T) {
 		{"member of the wrong type", `{"member":42,"name":"join","time":"2026-01-02T03:04:05Z"}`,
 			[]string{"member: must be a string"}},
 		{"time not RFC 3339", `{"member":"u-1","name":"join","time":"2026-01-02 03:04"}`,
-			[]string{"time: must be an RFC 3339 time string"}},
+			[]string{"time: must be an RFC 3339 time such as 2026-11-22T20:15:00+08:00"}},
 		{"value not a number", `{` + base + `,"value":"ten"}`,
-			[]string{"value: must be a decimal number, a numeric string or null"}},
-		{"props not strings", `{` + base + `,"props":{"n":1}}`, []string{"props: must be an object of strings"}},
-		{"not an object", `[1]`, []string{": an event must be a JSON object"}},
+			[]string{"value: must be a decimal number such as 99.50, as a JSON number or string"}},
+		{"props not strings", `{` + base + `,"props":{"n":1}}`, []string{`props["n"]: must be a string`}},
+		{"a null property is refused, not read as empty", `{` + base + `,"props":{"vip":null}}`,
+			[]string{`props["vip"]: must not be null (leave the field out instead)`}},
+		{"a repeated field is refused", `{"member":"a","member":"b","name":"join","time":"2026-01-02T03:04:05Z"}`,
+			[]string{"member: appears twice"}},
+		{"a repeated property is refused", `{` + base + `,"props":{"k":"1","k":"2"}}`,
+			[]string{`props["k"]: appears twice`}},
+		{"several shape problems at once", `{"Member":"u","name":1,"time":"2026-01-02T03:04:05Z","x y":0}`,
+			[]string{"Member: unknown field", "name: must be a string", `["x y"]: unknown field`}},
+		{"not an object", `[1]`, []string{": must be an object"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,7 +38,7 @@ func Example() {
 	// Output:
 	// {"member":"u-1","name":"join","time":"2026-11-20T09:00:00+08:00"}
 	// {"member":"u-1","name":"check_in","time":"2026-11-21T06:20:00+08:00"}
-	// {"id":"order-881","member":"u-1","name":"purchase","time":"2026-11-22T20:15:00+08:00","value":"99.5","props":{"sku":"italian-tasting"}}
+	// {"id":"order-881","member":"u-1","name":"purchase","time":"2026-11-22T20:15:00+08:00","value":"99.50","props":{"sku":"italian-tasting"}}
 	// invalid member: must not be empty true
 }
 

@@ -24,6 +24,14 @@ type EventFilter struct {
 	Where []Condition `json:"where,omitempty"`
 }
 
+// UnmarshalJSON reads an event filter strictly, as [UnmarshalStrict] reads:
+// a misspelt "where" is refused rather than quietly matching every event of
+// the name. Call [EventFilter.Validate] on the result.
+func (f *EventFilter) UnmarshalJSON(data []byte) error {
+	type plain EventFilter
+	return UnmarshalStrict(data, (*plain)(f))
+}
+
 // Validate reports every problem with f, joined: the name must be a name
 // (see [MaxNameLen]) and each condition valid.
 func (f EventFilter) Validate() error {
@@ -109,7 +117,7 @@ func ParseOp(s string) (Op, error) {
 			return op, nil
 		}
 	}
-	return 0, fmt.Errorf("qun: parse operator %q: %w", s, Invalid("", "want exact, is_not, icontains, not_icontains, gt, gte, lt, lte, is_set or is_not_set"))
+	return 0, fmt.Errorf("qun: parse operator %q: %w", s, Invalid("", "%q is not an operator: want exact, is_not, icontains, not_icontains, gt, gte, lt, lte, is_set or is_not_set", s))
 }
 
 // IsValid reports whether op is one of the operators.
@@ -139,6 +147,13 @@ func (op *Op) UnmarshalText(text []byte) error {
 	}
 	*op = v
 	return nil
+}
+
+// UnmarshalJSON reads a condition strictly, as [UnmarshalStrict] reads.
+// Call [Condition.Validate] on the result.
+func (c *Condition) UnmarshalJSON(data []byte) error {
+	type plain Condition
+	return UnmarshalStrict(data, (*plain)(c))
 }
 
 // Validate reports every problem with c, joined: the key must be a name,

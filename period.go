@@ -1,10 +1,10 @@
 package qun
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -32,7 +32,7 @@ func ParseGrain(s string) (Grain, error) {
 			return g, nil
 		}
 	}
-	return 0, fmt.Errorf("qun: parse grain %q: %w", s, Invalid("", "want day, week, month, quarter or year"))
+	return 0, fmt.Errorf("qun: parse grain %q: %w", s, Invalid("", "%q is not a grain: want day, week, month, quarter or year", s))
 }
 
 // IsValid reports whether g is one of the five grains.
@@ -284,12 +284,21 @@ type Calendar struct {
 	WeekStart time.Weekday
 }
 
-// Validate reports whether WeekStart is a day of the week.
+// Validate reports whether the zone can be written as text (see
+// [Zone.Validate]) and WeekStart is a day of the week.
 func (c Calendar) Validate() error {
+	var errs []error
+	errs = append(errs, Within("zone", c.Zone.Validate()))
 	if c.WeekStart < time.Sunday || c.WeekStart > time.Saturday {
-		return Invalid("week_start", "must be a day of the week, sunday to saturday")
+		errs = append(errs, Invalid("week_start", "must be a day of the week, sunday to saturday"))
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// Equal reports whether c and o count periods alike: the same zone (by
+// [Zone.Equal]) and the same week start. == compares zones' loaded data.
+func (c Calendar) Equal(o Calendar) bool {
+	return c.Zone.Equal(o.Zone) && c.WeekStart == o.WeekStart
 }
 
 // Location returns the calendar's time zone as a *time.Location.
@@ -346,58 +355,59 @@ func (c Calendar) Start(g Grain, t time.Time) time.Time {
 	return c.Period(g, t).Start(c.Location())
 }
 
-// calendarJSON is the JSON form of a Calendar.
+// calendarJSON is the JSON form of a Calendar; pointers tell a missing
+// field from a zero one.
 type calendarJSON struct {
-	Zone      Zone   `json:"zone"`
-	WeekStart string `json:"week_start"`
+	Zone      *Zone        `json:"zone"`
+	WeekStart *weekdayName `json:"week_start"`
 }
 
-// MarshalJSON writes {"zone":"Asia/Shanghai","week_start":"monday"}.
+// weekdayName is a time.Weekday written as its lower-case English name.
+type weekdayName time.Weekday
+
+func (w weekdayName) MarshalText() ([]byte, error) {
+	return []byte(strings.ToLower(time.Weekday(w).String())), nil
+}
+
+func (w *weekdayName) UnmarshalText(text []byte) error {
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if string(text) == strings.ToLower(d.String()) {
+			*w = weekdayName(d)
+			return nil
+		}
+	}
+	return Invalid("", "must be a day of the week, sunday to saturday")
+}
+
+// MarshalJSON writes {"zone":"Asia/Shanghai","week_start":"monday"}; it
+// refuses an invalid calendar.
 func (c Calendar) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("qun: marshal calendar: %w", err)
 	}
-	return json.Marshal(calendarJSON{c.Zone, strings.ToLower(c.WeekStart.String())})
+	week := weekdayName(c.WeekStart)
+	return json.Marshal(calendarJSON{&c.Zone, &week})
 }
 
-// UnmarshalJSON reads the JSON form of a Calendar, strictly: both fields
-// are required, unknown fields are refused, and the week start is a
-// weekday's English name in lower case.
+// UnmarshalJSON reads the JSON form of a Calendar strictly, as
+// [UnmarshalStrict] reads: both fields are required (a week that begins on
+// Sunday by default would surprise a community in China), unknown fields are
+// refused, and the week start is a weekday's English name in lower case.
+// The JSON literal null leaves c unchanged.
 func (c *Calendar) UnmarshalJSON(data []byte) error {
-	if string(data) == "null" {
+	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return Invalid("", "a calendar must be a JSON object")
+	var w calendarJSON
+	if err := UnmarshalStrict(data, &w); err != nil {
+		return err
 	}
-	for _, name := range slices.Sorted(maps.Keys(raw)) {
-		if name != "zone" && name != "week_start" {
-			return Invalid(name, "unknown field")
-		}
-	}
-	var v Calendar
-	zone, ok := raw["zone"]
-	if !ok {
+	switch {
+	case w.Zone == nil:
 		return Invalid("zone", "is required")
-	}
-	if err := json.Unmarshal(zone, &v.Zone); err != nil {
-		return Invalid("zone", "must name a time zone such as Asia/Shanghai, UTC or +08:00")
-	}
-	weekStart, ok := raw["week_start"]
-	if !ok {
+	case w.WeekStart == nil:
 		return Invalid("week_start", "is required")
 	}
-	var week string
-	if err := json.Unmarshal(weekStart, &week); err != nil {
-		return Invalid("week_start", "must be a day of the week, sunday to saturday")
-	}
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		if week == strings.ToLower(d.String()) {
-			v.WeekStart = d
-			*c = v
-			return nil
-		}
-	}
-	return Invalid("week_start", "must be a day of the week, sunday to saturday")
+	*c = Calendar{Zone: *w.Zone, WeekStart: time.Weekday(*w.WeekStart)}
+	return nil
 }

@@ -3,6 +3,7 @@ package qun_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -241,10 +242,12 @@ func TestCalendarJSON(t *testing.T) {
 		`{"zone":"Asia/Shanghai","week_start":"Monday"}`:          "week_start: must be a day of the week",
 		`{"zone":"Asia/Shanghai"}`:                                "week_start: is required",
 		`{"week_start":"monday"}`:                                 "zone: is required",
-		`{"zone":"Mars/Olympus","week_start":"monday"}`:           "zone: must name a time zone",
+		`{"zone":"Mars/Olympus","week_start":"monday"}`:           `zone: "Mars/Olympus" is not a time zone in the IANA database`,
 		`{"zone":"UTC","week_start":"monday","tz":"UTC"}`:         "tz: unknown field",
-		`{"zone":"UTC","week_start":1}`:                           "week_start: must be a day of the week",
-		`["UTC"]`:                                                 ": a calendar must be a JSON object",
+		`{"zone":"UTC","week_start":1}`:                           "week_start: must be a string",
+		`{"zone":"UTC","zone":"UTC","week_start":"monday"}`:       "zone: appears twice",
+		`{"zone":null,"week_start":"monday"}`:                     "zone: is required",
+		`["UTC"]`:                                                 ": must be an object",
 		`{"zone":"UTC","week_start":"monday","a":1,"b":2,"c":[]}`: "a: unknown field",
 	}
 	for in, want := range bad {
@@ -257,6 +260,23 @@ func TestCalendarJSON(t *testing.T) {
 	}
 	if _, err := json.Marshal(qun.Calendar{WeekStart: 7}); !errors.Is(err, qun.ErrInvalid) {
 		t.Errorf("Marshal of week start 7: %v, want ErrInvalid", err)
+	}
+	// A zone that would not read back as itself is not written.
+	tzdata, err := os.ReadFile("/usr/share/zoneinfo/America/New_York")
+	if err != nil {
+		t.Skipf("no system time zone database: %v", err)
+	}
+	local, err := time.LoadLocationFromTZData("Local", tzdata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, loc := range []*time.Location{local, time.FixedZone("LMT", 8*3600+5*60+43)} {
+		if _, err := json.Marshal(qun.Calendar{Zone: qun.ZoneOf(loc)}); !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("Marshal of a calendar in %v: %v, want ErrInvalid", loc, err)
+		}
+	}
+	if !cal.Equal(back) || cal.Equal(qun.Calendar{Zone: cal.Zone}) {
+		t.Error("Calendar.Equal compares zone names and week starts")
 	}
 }
 

@@ -39,7 +39,7 @@ func ParseStage(s string) (Stage, error) {
 			return st, nil
 		}
 	}
-	return 0, fmt.Errorf("qun: parse stage %q: %w", s, Invalid("", "want building, growth, mature or declining"))
+	return 0, fmt.Errorf("qun: parse stage %q: %w", s, Invalid("", "%q is not a stage: want building, growth, mature or declining", s))
 }
 
 // IsValid reports whether s is one of the four stages.

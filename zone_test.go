@@ -47,11 +47,11 @@ func TestZoneZeroAndEqual(t *testing.T) {
 	if z.Location() != time.UTC || z.String() != "UTC" || !z.IsZero() {
 		t.Errorf("zero Zone = %v, %v, zero %v", z.Location(), z.String(), z.IsZero())
 	}
-	if !qun.ZoneOf(nil).Equal(qun.UTC) || !qun.ZoneOf(time.UTC).IsZero() {
+	if !qun.ZoneOf(nil).Equal(qun.Zone{}) || !qun.ZoneOf(time.UTC).IsZero() {
 		t.Error("ZoneOf(nil) and ZoneOf(time.UTC) are not the zero Zone")
 	}
 	a, b := qun.MustLoadZone("Asia/Shanghai"), qun.MustLoadZone("Asia/Shanghai")
-	if !a.Equal(b) || a.Equal(qun.UTC) {
+	if !a.Equal(b) || a.Equal(qun.Zone{}) {
 		t.Error("Equal compares by name")
 	}
 	if diff := cmp.Diff(a, b); diff != "" {
@@ -89,5 +89,39 @@ func TestZoneJSON(t *testing.T) {
 	var m member
 	if err := json.Unmarshal([]byte(`{"zone":"Local"}`), &m); !errors.Is(err, qun.ErrInvalid) {
 		t.Errorf("Unmarshal of Local = %v, want ErrInvalid", err)
+	}
+}
+
+// ZoneOf turns a fixed offset into the zone LoadZone gives for it, whatever
+// the location was called, so its text reads back as the same offset.
+func TestZoneOfFixed(t *testing.T) {
+	parsed, err := time.Parse(time.RFC3339, "2026-11-22T08:00:00+08:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		loc  *time.Location
+		want string
+	}{
+		{time.FixedZone("EST", 8*3600), "+08:00"}, // not IANA's EST, which is -05:00
+		{parsed.Location(), "+08:00"},
+		{time.FixedZone("", -(9*3600 + 30*60)), "-09:30"},
+		{time.FixedZone("GMT", 0), "UTC"},
+		{loadLoc(t, "America/New_York"), "America/New_York"},
+	}
+	for _, tt := range tests {
+		z := qun.ZoneOf(tt.loc)
+		text, err := z.MarshalText()
+		if err != nil || string(text) != tt.want {
+			t.Errorf("ZoneOf(%v) writes %q, %v; want %q", tt.loc, text, err, tt.want)
+			continue
+		}
+		back := qun.MustLoadZone(string(text))
+		at := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+		_, o1 := at.In(tt.loc).Zone()
+		_, o2 := at.In(back.Location()).Zone()
+		if o1 != o2 {
+			t.Errorf("%v read back as %v: offset %d, want %d", tt.loc, back, o2, o1)
+		}
 	}
 }
