@@ -143,8 +143,19 @@ func (d Date) Weekday() time.Weekday {
 // Start returns the first instant of d in loc (a nil loc is UTC): local
 // midnight, or, where the clocks skip midnight for a DST change (as in
 // America/Santiago or, until 2019, America/Sao_Paulo), the instant the day
-// begins.
-func (d Date) Start(loc *time.Location) time.Time { return d.At(0, 0, 0, 0, loc) }
+// begins. A day the clocks skip entirely (2011-12-30 in Pacific/Apia)
+// begins and ends at the same instant.
+func (d Date) Start(loc *time.Location) time.Time {
+	t := d.At(0, 0, 0, 0, loc)
+	// Where the clocks jumped over midnight itself (23:30 to 00:30, as in
+	// America/Toronto in 1919), the day began at the jump, before the
+	// instant At gives for the skipped 00:00.
+	if start, _ := t.ZoneBounds(); !start.IsZero() && start.Before(t) && DateOf(start) == d &&
+		DateOf(start.Add(-time.Nanosecond)).Before(d) {
+		return start
+	}
+	return t
+}
 
 // At returns the instant at which a wall clock in loc (a nil loc is UTC)
 // reads the given time of day on d. Values out of range are normalized as
@@ -167,19 +178,21 @@ func (d Date) At(hour, minute, sec, nsec int, loc *time.Location) time.Time {
 	wall := time.Date(d.Year, d.Month, d.Day, hour, minute, sec, nsec, time.UTC)
 	_, off := t.Zone()
 	if t.Add(time.Duration(off) * time.Second).Equal(wall) {
-		// The time exists. If the clocks were turned back shortly before
-		// t, it may have occurred once already under the previous offset.
+		// The time exists. If the clocks were turned back in the two days
+		// before t, it may have occurred already under an earlier offset:
+		// take the earliest instant that reads the same.
+		first := t
 		start, _ := t.ZoneBounds()
-		if start.IsZero() {
-			return t
-		}
-		if _, prevOff := start.Add(-time.Nanosecond).Zone(); prevOff > off {
+		for !start.IsZero() && t.Sub(start) < 48*time.Hour {
+			before := start.Add(-time.Nanosecond)
+			_, prevOff := before.Zone()
 			earlier := wall.Add(-time.Duration(prevOff) * time.Second).In(loc)
-			if _, o := earlier.Zone(); earlier.Before(start) && o == prevOff {
-				return earlier
+			if _, o := earlier.Zone(); o == prevOff && earlier.Before(first) {
+				first = earlier
 			}
+			start, _ = before.ZoneBounds()
 		}
-		return t
+		return first
 	}
 	// The time was skipped. time.Date read it with one of the two offsets
 	// around the gap; the one in force before it is the smaller, since the

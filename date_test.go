@@ -218,6 +218,8 @@ func TestDateStart(t *testing.T) {
 		// America/Sao_Paulo 2018-11-03 23:59:59 -03 -> 2018-11-04 01:00 -02: the day began at 01:00.
 		{"America/Sao_Paulo", qun.Date{Year: 2018, Month: 11, Day: 4}, "2018-11-04T03:00:00Z"},
 		{"America/Santiago", qun.Date{Year: 2026, Month: 9, Day: 6}, "2026-09-06T04:00:00Z"},
+		// America/Toronto 1919-03-30 23:30 EST -> 1919-03-31 00:30 EDT: the day began at the jump.
+		{"America/Toronto", qun.Date{Year: 1919, Month: 3, Day: 31}, "1919-03-31T04:30:00Z"},
 		// A skipped day begins and ends at the same instant.
 		{"Pacific/Apia", qun.Date{Year: 2011, Month: 12, Day: 30}, "2011-12-30T10:00:00Z"},
 		{"Pacific/Apia", qun.Date{Year: 2011, Month: 12, Day: 31}, "2011-12-30T10:00:00Z"},
@@ -302,17 +304,22 @@ func TestDateAtProperty(t *testing.T) {
 			}
 			return
 		}
-		// A skipped wall time: read with the offset in force just before
-		// the change, which is the start of got's zone period.
-		start, _ := got.ZoneBounds()
-		_, before := start.Add(-time.Nanosecond).Zone()
-		if !got.Equal(wall.Add(-time.Duration(before) * time.Second)) {
-			t.Fatalf("%v %02d:%02d in %v is skipped; At = %v, want it read at the offset %ds before the gap",
-				d, h, m, loc, got, before)
+		// A skipped wall time lies in the gap of a transition T, where the
+		// offset rose from a to b: T+a <= wall < T+b. It reads with a.
+		for year := d.Year - 1; year <= d.Year+1; year++ {
+			for _, tr := range transitionsIn(loc, year) {
+				_, a := tr.Add(-time.Nanosecond).In(loc).Zone()
+				_, b := tr.In(loc).Zone()
+				from, to := tr.Add(time.Duration(a)*time.Second), tr.Add(time.Duration(b)*time.Second)
+				if !wall.Before(from) && wall.Before(to) {
+					if want := wall.Add(-time.Duration(a) * time.Second); !got.Equal(want) {
+						t.Fatalf("%v %02d:%02d in %v is skipped at %v; At = %v, want %v", d, h, m, loc, tr, got, want)
+					}
+					return
+				}
+			}
 		}
-		if got.Before(start) {
-			t.Fatalf("At = %v lies before the change at %v", got, start)
-		}
+		t.Fatalf("%v %02d:%02d in %v: no instant reads it and no gap holds it", d, h, m, loc)
 	})
 }
 

@@ -146,14 +146,26 @@ func (p Period) Start(loc *time.Location) time.Time { return p.First.Start(loc) 
 
 // End returns the first instant after p in loc, which is the Start of the
 // next period: p covers the instants in [Start, End).
+//
+// Where the clocks were turned back across midnight, a local date occurs
+// twice (America/St_Johns did it every autumn until 2011, at 00:01): the
+// instants of the second run belong to the date by the wall clock, so
+// [Calendar.Period] names that date's period for them, but they lie after
+// its End. No zone's current rules do this.
 func (p Period) End(loc *time.Location) time.Time { return p.Next().First.Start(loc) }
 
 // Index returns the ordinal number of p among the periods of its grain, so
-// that consecutive periods have consecutive indexes: for a Day, the number
-// of days since 1970-01-01; for a Week, of weeks since the week that holds
-// 1970-01-01; for a Month, Quarter or Year, of those since the start of
-// year 0. Hosts use it to bucket and to count runs (a streak of days is a
-// run of consecutive day indexes). [Calendar.PeriodAt] is its inverse.
+// that consecutive periods have consecutive indexes. Its epochs:
+//
+//	Day      days since 1970-01-01 (which is day 0)
+//	Week     weeks since the week that holds 1970-01-01 (week 0, whatever
+//	         day weeks begin on)
+//	Month    months since January of year 0 (2026-11 is 24322)
+//	Quarter  quarters since the first quarter of year 0
+//	Year     the year
+//
+// Hosts use it to bucket and to count runs (a streak of days is a run of
+// consecutive day indexes). [Calendar.PeriodAt] is its inverse.
 func (p Period) Index() int64 {
 	switch p.Grain {
 	case Day:
@@ -171,10 +183,10 @@ func (p Period) Index() int64 {
 }
 
 // weekAnchor returns the day number (days since 1970-01-01) of the first
-// day on or after 1970-01-01 that falls on the weekday start; weeks that
-// begin on start have indexes counted from the week beginning then.
+// day of the week that holds 1970-01-01, for weeks that begin on start: the
+// last such weekday on or before that Thursday.
 func weekAnchor(start time.Weekday) int64 {
-	return floorMod(int64(start)-int64(time.Thursday), 7)
+	return -floorMod(int64(time.Thursday)-int64(start), 7)
 }
 
 // String writes p in its text form (see [Period]).

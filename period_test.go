@@ -86,6 +86,39 @@ func TestPeriodStartEndAcrossDST(t *testing.T) {
 	}
 }
 
+// Week 0 is the week that holds 1970-01-01, whatever day weeks begin on.
+func TestWeekIndexEpoch(t *testing.T) {
+	epoch := date(1970, 1, 1)
+	for ws := time.Sunday; ws <= time.Saturday; ws++ {
+		cal := qun.Calendar{WeekStart: ws}
+		if got := cal.PeriodOn(qun.Week, epoch).Index(); got != 0 {
+			t.Errorf("weeks from %v: the week of 1970-01-01 has index %d", ws, got)
+		}
+		if got := cal.PeriodOn(qun.Week, epoch.AddDays(-7)).Index(); got != -1 {
+			t.Errorf("weeks from %v: the week before has index %d", ws, got)
+		}
+	}
+	if got := (qun.Period{Grain: qun.Month, First: date(2026, 11, 1)}).Index(); got != 24322 {
+		t.Errorf("2026-11 has index %d", got)
+	}
+}
+
+// Where the clocks turned back across midnight, a local date repeats: an
+// instant of the second run is named by its wall-clock date but lies after
+// that day's End, as Period.End documents. America/St_Johns, 2009-11-01:
+// 00:00:59 NDT became 23:00:59 NST on 10-31 (02:31Z).
+func TestRepeatedLocalDate(t *testing.T) {
+	cal := qun.Calendar{Zone: qun.MustLoadZone("America/St_Johns")}
+	instant := utc("2009-11-01T02:45:00Z") // 23:15 NST, the second 23:15 of 10-31
+	p := cal.Period(qun.Day, instant)
+	if p.First != date(2009, 10, 31) {
+		t.Fatalf("Period = %v, want 2009-10-31", p)
+	}
+	if end := p.End(cal.Location()); instant.Before(end) {
+		t.Errorf("the second run of 10-31 at %v lies before the day's End %v; the documented exception changed", instant, end)
+	}
+}
+
 func TestPeriodMethods(t *testing.T) {
 	m := qun.Period{Grain: qun.Month, First: date(2024, 2, 1)}
 	if got := m.Days(); got != 29 {
@@ -204,16 +237,28 @@ func TestPeriodIndexProperty(t *testing.T) {
 }
 
 // Every instant falls in the period whose [Start, End) holds it, in every
-// zone, DST or not.
+// zone, DST or not, except where the clocks turned back across midnight and
+// the local date repeated (see Period.End).
 func TestCalendarPeriodHoldsInstantProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		zone := qun.MustLoadZone(rapid.SampledFrom(dstZones).Draw(t, "zone"))
+		loc := zone.Location()
 		cal := qun.Calendar{Zone: zone, WeekStart: time.Weekday(rapid.IntRange(0, 6).Draw(t, "week start"))}
 		g := qun.Grain(rapid.IntRange(int(qun.Day), int(qun.Year)).Draw(t, "grain"))
-		instant := time.Unix(rapid.Int64Range(631152000, 2082758400).Draw(t, "unix"), 0) // 1990 to 2036
+		year := rapid.IntRange(1990, 2035).Draw(t, "year")
+		instant := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 365*86400).Draw(t, "second")) * time.Second)
+		if tr := transitionsIn(loc, year); len(tr) > 0 && rapid.Bool().Draw(t, "near a transition") {
+			instant = rapid.SampledFrom(tr).Draw(t, "transition").Add(time.Duration(rapid.IntRange(-3*3600, 3*3600).Draw(t, "offset")) * time.Second)
+		}
 		p := cal.Period(g, instant)
-		start, end := p.Start(cal.Location()), p.End(cal.Location())
+		start, end := p.Start(loc), p.End(loc)
 		if instant.Before(start) || !instant.Before(end) {
+			for _, tr := range append(transitionsIn(loc, year-1), transitionsIn(loc, year)...) {
+				if d := instant.Sub(tr); d >= -26*time.Hour && d <= 26*time.Hour &&
+					qun.DateOf(tr.In(loc)).Before(qun.DateOf(tr.Add(-time.Nanosecond).In(loc))) {
+					return // the local date went back at tr
+				}
+			}
 			t.Fatalf("%v in %v: period %v is [%v, %v)", instant, zone, p, start, end)
 		}
 		if got := cal.Start(g, instant); !got.Equal(start) {
