@@ -46,9 +46,23 @@ func (d Decay) Factor(elapsed time.Duration) float64 {
 	return math.Exp2(-float64(elapsed) / float64(d.HalfLife))
 }
 
+// factorBetween is Factor(to - from) without time.Duration's limit of 292
+// years, past which Sub saturates.
+func (d Decay) factorBetween(from, to time.Time) float64 {
+	if d.HalfLife <= 0 || !to.After(from) {
+		return 1
+	}
+	if elapsed := to.Sub(from); elapsed < math.MaxInt64 {
+		return d.Factor(elapsed)
+	}
+	secs := float64(to.Unix()-from.Unix()) + float64(to.Nanosecond()-from.Nanosecond())/1e9
+	return math.Exp2(-secs / time.Duration(d.HalfLife).Seconds())
+}
+
 // Decayed is the state of a decaying value: Value as of the instant At.
 // The zero Decayed is zero, anchored nowhere; adding to it anchors it.
-// Weights added must be finite numbers.
+// Weights must be finite, and instants not zero; sums beyond float64's range
+// (about 1e308) are not representable.
 type Decayed struct {
 	Value float64   `json:"value"`
 	At    time.Time `json:"at,omitzero"`
@@ -57,10 +71,32 @@ type Decayed struct {
 // ValueAt returns the value of s at now. A now before s.At gives s.Value:
 // the value is not projected backwards.
 func (d Decay) ValueAt(s Decayed, now time.Time) float64 {
-	if s.At.IsZero() || !now.After(s.At) {
+	if s.At.IsZero() {
 		return s.Value
 	}
-	return s.Value * d.Factor(now.Sub(s.At))
+	return s.Value * d.factorBetween(s.At, now)
+}
+
+// FallsTo returns the instant at which the value of s, left alone, decays
+// to level: when an interest tag stops being held, or a score crosses the
+// line below which a member is sent recall content. It returns s.At if the
+// value is already at or below level, and false if it never gets there
+// (no decay, or a level of zero or less that a positive value only
+// approaches). Rounding to the nanosecond can put the value at the instant
+// returned a hair above level; it is at or below it a nanosecond later.
+func (d Decay) FallsTo(s Decayed, level float64) (time.Time, bool) {
+	switch {
+	case s.Value <= level:
+		return s.At, true
+	case d.HalfLife <= 0 || level <= 0:
+		return time.Time{}, false
+	}
+	halvings := math.Log2(s.Value / level)
+	elapsed := halvings * float64(d.HalfLife)
+	if elapsed >= math.MaxInt64 {
+		return time.Time{}, false
+	}
+	return s.At.Add(time.Duration(math.Ceil(elapsed))), true
 }
 
 // Add returns s with the weight w added at the instant at. Events may come

@@ -129,3 +129,64 @@ func TestDecayProperties(t *testing.T) {
 		}
 	})
 }
+
+func TestDecayFallsTo(t *testing.T) {
+	t0 := utc("2026-11-01T00:00:00Z")
+	s := qun.Decayed{Value: 8, At: t0}
+	tests := []struct {
+		d     qun.Decay
+		level float64
+		want  time.Time
+		ok    bool
+	}{
+		{week, 4, t0.Add(7 * 24 * time.Hour), true},
+		{week, 1, t0.Add(21 * 24 * time.Hour), true},
+		{week, 8, t0, true},
+		{week, 9, t0, true},
+		{week, 0, time.Time{}, false},
+		{qun.Decay{}, 1, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := tt.d.FallsTo(s, tt.level)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("FallsTo(%v) with half-life %v = %v, %v; want %v, %v", tt.level, tt.d.HalfLife, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// FallsTo is where ValueAt crosses the level: above it just before, at or
+// below it just after.
+func TestDecayFallsToProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := qun.Decay{HalfLife: qun.Duration(rapid.Int64Range(int64(time.Minute), int64(365*24*time.Hour)).Draw(t, "half-life"))}
+		s := qun.Decayed{Value: rapid.Float64Range(1e-6, 1e6).Draw(t, "value"), At: utc("2026-01-01T00:00:00Z")}
+		level := rapid.Float64Range(1e-9, 1e6).Draw(t, "level")
+		at, ok := d.FallsTo(s, level)
+		if !ok {
+			t.Fatalf("FallsTo(%v) from %v never", level, s.Value)
+		}
+		if s.Value <= level {
+			if !at.Equal(s.At) {
+				t.Fatalf("already below: %v, want %v", at, s.At)
+			}
+			return
+		}
+		if v := d.ValueAt(s, at.Add(time.Nanosecond)); v > level {
+			t.Fatalf("a nanosecond after %v the value is %v, above %v", at, v, level)
+		}
+		if v := d.ValueAt(s, at.Add(-time.Microsecond)); v <= level {
+			t.Fatalf("a microsecond before %v the value is %v, not above %v", at, v, level)
+		}
+	})
+}
+
+// Elapsed times beyond time.Duration's 292 years still decay correctly.
+func TestDecayLongElapsed(t *testing.T) {
+	d := qun.Decay{HalfLife: qun.Days(200 * 365)}
+	s := qun.Decayed{Value: 1, At: utc("1000-01-01T00:00:00Z")}
+	got := d.ValueAt(s, s.At.AddDate(0, 0, 1000*365))
+	want := 0.03125 // 365,000 days over a half-life of 73,000 days: 2^-5
+	if !closeTo(got, want) {
+		t.Errorf("after 1000 years with a 200-year half-life: %v, want about %v", got, want)
+	}
+}

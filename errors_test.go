@@ -3,6 +3,7 @@ package qun_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -129,5 +130,21 @@ func TestWithinKeepsCause(t *testing.T) {
 	}
 	if got, want := err.Error(), `invalid cooldown: qun: parse duration "7 days": line 1, column 2: unknown unit " days" (want ns, us, ms, s, m, h, d or w)`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestValidateName(t *testing.T) {
+	for name, want := range map[string]string{
+		"check_in": "", "打卡": "", "": "must not be empty", "a\x00": "must not contain control characters",
+		"\xff": "must be valid UTF-8", strings.Repeat("n", 257): "must be at most 256 bytes",
+	} {
+		err := qun.ValidateName(name)
+		var ve *qun.ValidationError
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("ValidateName(%q) = %v", name, err)
+		case want != "" && (!errors.As(err, &ve) || ve.Reason != want || ve.Field != ""):
+			t.Errorf("ValidateName(%q) = %v, want %q", name, err, want)
+		}
 	}
 }

@@ -55,7 +55,8 @@ type Event struct {
 // Validate reports every problem with e, joined with [errors.Join]: each a
 // [*ValidationError] naming the field. A valid event has a valid member ID, a
 // name, a time that is not zero and lies within the years 0001 to 9999 (what
-// RFC 3339 can write), property keys that are names, and text that is valid
+// RFC 3339 can write) both in its location and in UTC, a value within
+// [MaxValueDigits], property keys that are names, and text that is valid
 // UTF-8 throughout.
 func (e Event) Validate() error {
 	var errs []error
@@ -73,8 +74,13 @@ func (e Event) Validate() error {
 	switch {
 	case e.Time.IsZero():
 		errs = append(errs, Invalid("time", "must not be zero"))
-	case e.Time.Year() < 1 || e.Time.Year() > 9999:
+	case !inRFC3339Years(e.Time) || !inRFC3339Years(e.Time.UTC()):
 		errs = append(errs, Invalid("time", "must lie within the years 0001 to 9999"))
+	}
+	if e.Value.Valid {
+		if d := e.Value.Decimal; d.NumDigits() > MaxValueDigits || d.Exponent() > MaxValueDigits || d.Exponent() < -MaxValueDigits {
+			errs = append(errs, Invalid("value", "must have at most %d digits and an exponent within ±%d", MaxValueDigits, MaxValueDigits))
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Props)) {
 		field := "props[" + strconv.Quote(k) + "]"
@@ -119,6 +125,16 @@ type eventJSON struct {
 func decimalText(d decimal.Decimal) string {
 	return d.StringFixed(max(0, -d.Exponent()))
 }
+
+// MaxValueDigits bounds an event's value: at most this many significant
+// digits, and an exponent within ±MaxValueDigits. It admits any amount of
+// money or measure with room to spare, and keeps a value's text (and the
+// work of writing it) small: 1e50000000 is fifty million digits.
+const MaxValueDigits = 64
+
+// inRFC3339Years reports whether t's year, in its own location, is one RFC
+// 3339 can write.
+func inRFC3339Years(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 
 // UnmarshalJSON reads an event from its JSON form strictly, as
 // [UnmarshalStrict] reads (unknown, misspelt and repeated fields, values of

@@ -74,6 +74,17 @@ func TestEventValidate(t *testing.T) {
 		{"property value not UTF-8", func(e *qun.Event) { e.Props = map[string]string{"a": "\xc3"} },
 			[]string{`props["a"]: must be valid UTF-8`}},
 		{"property value may hold a newline", func(e *qun.Event) { e.Props = map[string]string{"note": "a\nb"} }, nil},
+		{"a value with a huge exponent", func(e *qun.Event) { e.Value = decimal.NewNullDecimal(decimal.New(1, 50_000_000)) },
+			[]string{"value: must have at most 64 digits and an exponent within ±64"}},
+		{"a value with 65 digits", func(e *qun.Event) {
+			e.Value = decimal.NewNullDecimal(decimal.RequireFromString(strings.Repeat("9", 65)))
+		}, []string{"value: must have at most 64 digits and an exponent within ±64"}},
+		{"a value of 64 digits", func(e *qun.Event) {
+			e.Value = decimal.NewNullDecimal(decimal.RequireFromString("0." + strings.Repeat("9", 64)))
+		}, nil},
+		{"year 9999 in its zone but 10000 in UTC", func(e *qun.Event) {
+			e.Time = time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("", -3600))
+		}, []string{"time: must lie within the years 0001 to 9999"}},
 		{"every problem is reported, in field order", func(e *qun.Event) {
 			*e = qun.Event{Props: map[string]string{"b\x00": "", "a": "\xff"}}
 		}, []string{

@@ -195,19 +195,23 @@ func (c Condition) Validate() error {
 // Holds reports whether a property with the given value (present says
 // whether the event has it at all) meets c. Packages that keep properties
 // in their own form (a funnel's interned columns) test them with it. It
-// does not allocate. An invalid condition holds for nothing.
+// does not allocate. A condition with an unknown operator or the wrong
+// number of values holds for nothing.
 func (c Condition) Holds(value string, present bool) bool {
+	if !c.arityOK() {
+		return false
+	}
 	switch c.Op {
 	case OpExact:
 		return present && c.anyEqual(value)
 	case OpIsNot:
 		return !present || !c.anyEqual(value)
 	case OpIContains:
-		return present && len(c.Values) == 1 && containsFold(value, c.Values[0])
+		return present && containsFold(value, c.Values[0])
 	case OpNotIContains:
-		return !present || len(c.Values) != 1 || !containsFold(value, c.Values[0])
+		return !present || !containsFold(value, c.Values[0])
 	case OpGT, OpGTE, OpLT, OpLTE:
-		if !present || len(c.Values) != 1 {
+		if !present {
 			return false
 		}
 		cmp, ok := compareDecimal(value, c.Values[0])
@@ -227,6 +231,19 @@ func (c Condition) Holds(value string, present bool) bool {
 		return present
 	case OpIsNotSet:
 		return !present
+	}
+	return false
+}
+
+// arityOK reports whether c has as many values as its operator takes.
+func (c Condition) arityOK() bool {
+	switch c.Op {
+	case OpExact, OpIsNot:
+		return len(c.Values) > 0
+	case OpIContains, OpNotIContains, OpGT, OpGTE, OpLT, OpLTE:
+		return len(c.Values) == 1
+	case OpIsSet, OpIsNotSet:
+		return len(c.Values) == 0
 	}
 	return false
 }

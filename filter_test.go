@@ -57,8 +57,13 @@ func TestConditionHolds(t *testing.T) {
 		{c(qun.OpIsSet), missing, false},
 		{c(qun.OpIsNotSet), missing, true},
 		{c(qun.OpIsNotSet), "x", false},
+		// Invalid conditions hold for nothing, negative operators included.
 		{qun.Condition{Prop: "p", Op: 0}, "x", false},
-		{qun.Condition{Prop: "p", Op: qun.OpGT}, "x", false}, // no value: invalid, holds for nothing
+		{qun.Condition{Prop: "p", Op: qun.OpGT}, "x", false},
+		{qun.Condition{Prop: "p", Op: qun.OpIsNot}, "x", false},
+		{qun.Condition{Prop: "p", Op: qun.OpNotIContains, Values: []string{"a", "b"}}, "x", false},
+		{qun.Condition{Prop: "p", Op: qun.OpIsSet, Values: []string{"x"}}, "x", false},
+		{qun.Condition{Prop: "p", Op: qun.OpIsNotSet, Values: []string{"x"}}, missing, false},
 	}
 	for _, tt := range tests {
 		value, present := tt.value, tt.value != missing

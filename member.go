@@ -19,8 +19,15 @@ type MemberID string
 const MaxNameLen = 256
 
 // Validate reports whether m is a valid member ID.
-func (m MemberID) Validate() error {
-	if reason := nameProblem(string(m)); reason != "" {
+func (m MemberID) Validate() error { return ValidateName(string(m)) }
+
+// ValidateName reports whether s is a valid name: 1 to [MaxNameLen] bytes of
+// UTF-8 with no control characters. Member IDs, event IDs, event names and
+// property keys are names, and so are the identifiers of rules, segments
+// and tags that packages build on them. The error is a [*ValidationError]
+// with no field, for the caller to place with [Within].
+func ValidateName(s string) error {
+	if reason := nameProblem(s); reason != "" {
 		return &ValidationError{Reason: reason}
 	}
 	return nil

@@ -7,7 +7,8 @@ import "fmt"
 // detects the stage from metrics, and other packages weigh and schedule by
 // it (scoring's community health, calendar's review cadence).
 //
-// The zero Stage is not valid: it means "not yet known".
+// The zero Stage is not valid: it means "not yet known", and writes as
+// empty text, which reads back as the zero Stage.
 type Stage uint8
 
 // The stages, in the order a healthy community passes through them.
@@ -53,16 +54,25 @@ func (s Stage) String() string {
 	return stageNames[s]
 }
 
-// MarshalText writes the stage's name; it refuses an invalid stage.
+// MarshalText writes the stage's name, or empty text for the zero Stage;
+// it refuses any other invalid stage.
 func (s Stage) MarshalText() ([]byte, error) {
+	if s == 0 {
+		return []byte{}, nil
+	}
 	if !s.IsValid() {
 		return nil, fmt.Errorf("qun: marshal stage %d: %w", uint8(s), Invalid("", "not a stage"))
 	}
 	return []byte(stageNames[s]), nil
 }
 
-// UnmarshalText reads a stage's name as [ParseStage] does.
+// UnmarshalText reads a stage's name as [ParseStage] does; empty text is
+// the zero Stage.
 func (s *Stage) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*s = 0
+		return nil
+	}
 	v, err := ParseStage(string(text))
 	if err != nil {
 		return err

@@ -25,8 +25,17 @@ func TestStageText(t *testing.T) {
 	if _, err := qun.ParseStage("Growth"); !errors.Is(err, qun.ErrInvalid) {
 		t.Errorf("ParseStage is case-sensitive; got %v", err)
 	}
-	if _, err := json.Marshal(qun.Stage(0)); err == nil {
-		t.Error("Marshal of the zero Stage succeeded")
+	// The zero Stage, "not yet known", round-trips as empty text.
+	data, err := json.Marshal(qun.Stage(0))
+	if err != nil || string(data) != `""` {
+		t.Errorf("Marshal(0) = %s, %v", data, err)
+	}
+	back := qun.Growth
+	if err := json.Unmarshal(data, &back); err != nil || back != 0 {
+		t.Errorf("Unmarshal(%s) = %v, %v", data, back, err)
+	}
+	if _, err := json.Marshal(qun.Stage(9)); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("Marshal(9) = %v, want ErrInvalid", err)
 	}
 	if got := qun.Stage(9).String(); got != "Stage(9)" {
 		t.Errorf("String() = %q", got)
