@@ -190,7 +190,11 @@ func (d Date) At(hour, minute, sec, nsec int, loc *time.Location) time.Time {
 			if _, o := earlier.Zone(); o == prevOff && earlier.Before(first) {
 				first = earlier
 			}
-			start, _ = before.ZoneBounds()
+			prev, _ := before.ZoneBounds()
+			if !prev.Before(start) {
+				break // bounds that do not go back (golang/go#81583)
+			}
+			start = prev
 		}
 		return first
 	}

@@ -247,19 +247,28 @@ var dstZones = []string{
 }
 
 // transitionsIn lists the instants at which loc changes its offset in the
-// given year.
+// given year. It steps over the bounds Go reports that are not changes of
+// offset, or that do not move forward (golang/go#81583).
 func transitionsIn(loc *time.Location, year int) []time.Time {
 	var out []time.Time
 	t := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
-	for {
+	for t.Before(end) {
 		_, next := t.In(loc).ZoneBounds()
 		if next.IsZero() || !next.Before(end) {
 			return out
 		}
-		out = append(out, next)
+		if !next.After(t) {
+			t = t.Add(time.Hour)
+			continue
+		}
+		_, before := next.Add(-time.Nanosecond).In(loc).Zone()
+		if _, after := next.In(loc).Zone(); after != before {
+			out = append(out, next)
+		}
 		t = next
 	}
+	return out
 }
 
 // drawWallNearTransition draws a zone and a wall clock time within two hours

@@ -82,8 +82,9 @@ func (d Decay) ValueAt(s Decayed, now time.Time) float64 {
 // line below which a member is sent recall content. It returns s.At if the
 // value is already at or below level, and false if it never gets there
 // (no decay, or a level of zero or less that a positive value only
-// approaches). Rounding to the nanosecond can put the value at the instant
-// returned a hair above level; it is at or below it a nanosecond later.
+// approaches). The instant is rounded up to the nanosecond, so ValueAt
+// there equals level, or is below it by at most the decay of one
+// nanosecond, up to float64 rounding.
 func (d Decay) FallsTo(s Decayed, level float64) (time.Time, bool) {
 	switch {
 	case s.Value <= level:

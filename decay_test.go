@@ -154,8 +154,8 @@ func TestDecayFallsTo(t *testing.T) {
 	}
 }
 
-// FallsTo is where ValueAt crosses the level: above it just before, at or
-// below it just after.
+// FallsTo is where ValueAt crosses the level: equal to it there, above it
+// before.
 func TestDecayFallsToProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		d := qun.Decay{HalfLife: qun.Duration(rapid.Int64Range(int64(time.Minute), int64(365*24*time.Hour)).Draw(t, "half-life"))}
@@ -171,11 +171,11 @@ func TestDecayFallsToProperty(t *testing.T) {
 			}
 			return
 		}
-		if v := d.ValueAt(s, at.Add(time.Nanosecond)); v > level {
-			t.Fatalf("a nanosecond after %v the value is %v, above %v", at, v, level)
+		if v := d.ValueAt(s, at); math.Abs(v-level) > level*(1e-12+math.Ln2/float64(d.HalfLife)) {
+			t.Fatalf("at %v the value is %v, want %v", at, v, level)
 		}
-		if v := d.ValueAt(s, at.Add(-time.Microsecond)); v <= level {
-			t.Fatalf("a microsecond before %v the value is %v, not above %v", at, v, level)
+		if v := d.ValueAt(s, at.Add(-time.Duration(d.HalfLife)/1000)); v <= level {
+			t.Fatalf("a thousandth of a half-life before %v the value is %v, not above %v", at, v, level)
 		}
 	})
 }
