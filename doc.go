@@ -9,11 +9,14 @@
 //
 // # Packages
 //
-// This root package holds only the vocabulary the others share: [MemberID],
-// [Event] and the [EventFilter] that selects events, calendar [Date]s and
-// [Period]s in a time zone ([Calendar], [Zone]), the text-friendly
-// [Duration], exponential [Decay], the community [Stage], and the errors
-// every package returns ([ValidationError], [SyntaxError], [ErrInvalid]). Six packages build on it, and none imports another:
+// This root package holds only the vocabulary the others share: the
+// [MemberID]; the [Event] and the [EventFilter] that selects events; calendar
+// dates ([Date]) and periods ([Period]) in a time zone ([Calendar], [Zone]),
+// with a fast [Indexer] for bulk paths; the text-friendly [Duration];
+// exponential [Decay]; the community [Stage]; the errors every package
+// returns ([ValidationError], [SyntaxError], [ErrInvalid]); and
+// [UnmarshalStrict], the strict JSON decoding all configuration goes
+// through. Six packages build on it, and none imports another:
 //
 //	lifecycle  stage machines: community stages, the member lifecycle
 //	           (new, active, silent, churned, recalled), the value ladder
@@ -35,7 +38,8 @@
 //
 // # Rules of the house
 //
-// qun is pure. It starts no goroutines, does no I/O, keeps no global state,
+// qun is pure. It starts no goroutines, does no I/O (but for [LoadZone],
+// which reads the system's time zone database), keeps no global state,
 // never reads the clock and never draws from a global random source: time is
 // a parameter (now time.Time) and randomness a seed the caller passes, so the
 // same inputs always give the same outputs, and every decision can be

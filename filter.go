@@ -279,6 +279,15 @@ func hasPrefixFold(s, prefix string) bool {
 		if s == "" {
 			return false
 		}
+		if c1, c2 := s[0], prefix[0]; c1|c2 < utf8.RuneSelf {
+			// Both ASCII: fold letters by hand. (Non-ASCII runes that fold
+			// to ASCII, such as the Kelvin sign, are never ASCII bytes.)
+			if c1 != c2 && lowerASCII(c1) != lowerASCII(c2) {
+				return false
+			}
+			s, prefix = s[1:], prefix[1:]
+			continue
+		}
 		r1, n1 := utf8.DecodeRuneInString(s)
 		r2, n2 := utf8.DecodeRuneInString(prefix)
 		if r1 != r2 && !equalFoldRune(r1, r2) {
@@ -287,6 +296,13 @@ func hasPrefixFold(s, prefix string) bool {
 		s, prefix = s[n1:], prefix[n2:]
 	}
 	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // equalFoldRune reports whether r1 and r2 are equal under simple folding.
