@@ -77,7 +77,9 @@ func (k Kind) Round(d decimal.Decimal) decimal.Decimal { return k.Rounding.Round
 
 // exact reports whether d is a multiple of 10^-Scale, so that writing it
 // loses nothing.
-func (k Kind) exact(d decimal.Decimal) bool { return d.Exponent() >= -k.Scale || d.Equal(d.Truncate(k.Scale)) }
+func (k Kind) exact(d decimal.Decimal) bool {
+	return d.Exponent() >= -k.Scale || d.Equal(d.Truncate(k.Scale))
+}
 
 // availableAt returns when points earned at t can be spent.
 func (k Kind) availableAt(t time.Time) time.Time { return t.Add(time.Duration(k.Pending)) }
