@@ -293,7 +293,7 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, now time.Time) Decision {
 		return Decision{}
 	}
 	var d Decision
-	ctx := evalContext{e: e, ev: &ev, m: &m, now: now}
+	ctx := evalContext{e: e, ev: ev, m: m, now: now}
 	for _, i := range idx {
 		c := &e.rules[i]
 		if !c.matches(&ctx) {
@@ -314,8 +314,8 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, now time.Time) Decision {
 // once, and the budget drawn by earlier rules.
 type evalContext struct {
 	e        *Engine
-	ev       *qun.Event
-	m        *Member
+	ev       qun.Event
+	m        Member
 	now      time.Time
 	evDate   qun.Date
 	nowIndex [3]int64 // day, week, month of now
@@ -372,7 +372,7 @@ func (x *evalContext) drawnFrom(name string) *int64 {
 // matches reports whether the rule applies to the event and the member.
 func (c *crule) matches(x *evalContext) bool {
 	r := c.r
-	if !r.Event.Match(*x.ev) || !inTiers(x.m.Tier, r.Tiers) || !holdAll(r.Member, x.m.Attrs) {
+	if !r.Event.Match(x.ev) || !inTiers(x.m.Tier, r.Tiers) || !holdAll(r.Member, x.m.Attrs) {
 		return false
 	}
 	if r.Active != nil && !r.Active.Contains(x.eventDate()) {
@@ -484,7 +484,11 @@ func (c *crule) award(x *evalContext) Award {
 		cut(c.caps[4]-used-*drawn, LimitBudget)
 		*drawn += points
 	}
-	a.Points = fromUnits(points, scale)
+	if points == base {
+		a.Points = a.Base
+	} else {
+		a.Points = fromUnits(points, scale)
+	}
 	a.Wanted = a.Points
 	if limit != LimitNone {
 		a.Wanted = fromUnits(want, scale)

@@ -22,10 +22,29 @@ type MemoryStore struct {
 }
 
 type memAccount struct {
-	state   Account // without lots
-	lots    map[string]Lot
+	state   Account        // without lots
+	open    []Lot          // the open lots, in consumeOrder
+	closed  map[string]Lot // the closed lots, by ID
 	ops     map[string]Operation
 	entries []Entry
+}
+
+// put stores a lot by ID. A lot's ID, earn and expiry times never change,
+// so its place in the open list is found by binary search.
+func (acc *memAccount) put(l Lot) {
+	i, found := slices.BinarySearchFunc(acc.open, &l, func(x Lot, y *Lot) int { return consumeOrder(&x, y) })
+	switch {
+	case found && l.Open:
+		acc.open[i] = l
+	case found:
+		acc.open = slices.Delete(acc.open, i, i+1)
+		acc.closed[l.ID] = l
+	case l.Open:
+		acc.open = slices.Insert(acc.open, i, l)
+		delete(acc.closed, l.ID)
+	default:
+		acc.closed[l.ID] = l
+	}
 }
 
 // NewMemoryStore returns an empty store.
@@ -42,12 +61,10 @@ func (s *MemoryStore) Load(ctx context.Context, p LoadParams) (Snapshot, error) 
 	if acc, ok := s.accounts[p.Account]; ok {
 		snap.Account = acc.state
 		snap.Account.Usage = slices.Clone(acc.state.Usage)
-		for id, l := range acc.lots {
-			if l.Open || id == p.Lot {
-				snap.Account.Lots = append(snap.Account.Lots, l)
-			}
+		snap.Account.Lots = slices.Clone(acc.open)
+		if l, ok := acc.closed[p.Lot]; ok && p.Lot != "" {
+			snap.Account.Lots = append(snap.Account.Lots, l)
 		}
-		slices.SortFunc(snap.Account.Lots, func(a, b Lot) int { return consumeOrder(&a, &b) })
 		if op, ok := acc.ops[p.Key]; ok && p.Key != "" {
 			op.Entries = cloneEntries(op.Entries)
 			snap.Operation = &op
@@ -93,7 +110,7 @@ func (s *MemoryStore) Append(ctx context.Context, p AppendParams) error {
 	}
 	// Everything is checked: write it all.
 	if acc == nil {
-		acc = &memAccount{lots: map[string]Lot{}, ops: map[string]Operation{}}
+		acc = &memAccount{closed: map[string]Lot{}, ops: map[string]Operation{}}
 		if s.accounts == nil {
 			s.accounts = map[AccountID]*memAccount{}
 		}
@@ -104,7 +121,7 @@ func (s *MemoryStore) Append(ctx context.Context, p AppendParams) error {
 	acc.state.Lots = nil
 	acc.state.Usage = slices.Clone(p.Next.Usage)
 	for _, l := range p.Lots {
-		acc.lots[l.ID] = l
+		acc.put(l)
 	}
 	op := p.Operation
 	op.Entries = cloneEntries(op.Entries)

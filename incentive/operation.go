@@ -184,7 +184,7 @@ func (e *Engine) begin(a Account, id AccountID, key string, now time.Time) (*tx,
 	}
 	t := &tx{e: e, kind: kind, a: a.clone(), now: now, key: key}
 	t.a.ID = id
-	slices.SortFunc(t.a.Lots, func(x, y Lot) int { return consumeOrder(&x, &y) })
+	slices.SortFunc(t.a.Lots, func(x, y Lot) int { return consumeOrder(&x, &y) }) // fast when sorted
 	t.changed = make([]bool, len(t.a.Lots))
 	t.expireDue()
 	t.repay(-1)
@@ -319,7 +319,7 @@ func (t *tx) finish(fp string) Outcome {
 	}
 	t.a.Version++
 	var lots []Lot
-	open := t.a.Lots[:0:0]
+	open := t.a.Lots[:0] // t.a.Lots is the operation's own copy
 	for i := range t.a.Lots {
 		l := t.a.Lots[i]
 		if stillOpen := l.Remaining.Sign() > 0 || l.pendingAt(t.now); stillOpen != l.Open {
