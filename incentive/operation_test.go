@@ -103,10 +103,10 @@ func TestReversalPolicies(t *testing.T) {
 	// Earn A 100, earn B 50, spend 120 (all of A, then 20 of B), then
 	// refund A: 0 remains in A, 100 was spent from it.
 	cases := []struct {
-		policy               incentive.Reversal
-		points, shortfall    string
-		after                balances
-		afterEarn            balances // after earning 100 more
+		policy            incentive.Reversal
+		points, shortfall string
+		after             balances
+		afterEarn         balances // after earning 100 more
 	}{
 		{incentive.CapAtZero, "-30", "70", balances{"0", "0", "0", "0", "50"}, balances{"100", "0", "0", "100", "150"}},
 		{incentive.Debt, "-100", "0", balances{"0", "0", "70", "-70", "50"}, balances{"30", "0", "0", "30", "150"}},
