@@ -74,6 +74,12 @@ type machine struct {
 	n       int
 	lots    []string
 	applied []applied
+	// engines and kinds are the program as given and as edited: a host
+	// may change a kind's expiry or pending period, and lots keep the
+	// terms they were earned under.
+	engines [2]*incentive.Engine
+	kinds   [2]incentive.Kind
+	edited  int
 }
 
 // applied is a request applied before, to replay.
@@ -91,7 +97,25 @@ func runMachine(t *rapid.T, eng *incentive.Engine, k incentive.Kind) {
 		m:   &model{k: k, cal: eng.Calendar()},
 		now: Start,
 	}
+	edit := Kinds(k.Name).Draw(t, "edited kind")
+	edited := k
+	edited.Expiry, edited.Pending = edit.Expiry, edit.Pending
+	p := eng.Program()
+	for i := range p.Kinds {
+		if p.Kinds[i].Name == k.Name {
+			p.Kinds[i] = edited
+		}
+	}
+	eng2, err := incentive.Compile(p)
+	if err != nil {
+		t.Fatalf("edited program: %v", err)
+	}
+	s.engines, s.kinds = [2]*incentive.Engine{eng, eng2}, [2]incentive.Kind{k, edited}
 	t.Repeat(map[string]func(*rapid.T){
+		"edit": func(t *rapid.T) {
+			s.edited = 1 - s.edited
+			s.l.Engine, s.m.k, s.k = s.engines[s.edited], s.kinds[s.edited], s.kinds[s.edited]
+		},
 		"earn":     func(t *rapid.T) { s.earn(t, false) },
 		"grant":    func(t *rapid.T) { s.earn(t, true) },
 		"spend":    func(t *rapid.T) { s.spend(t, false) },
