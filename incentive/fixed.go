@@ -21,7 +21,10 @@ type fx struct {
 
 // fxOf returns d as an fx, with trailing zeros stripped, if it fits.
 func fxOf(d decimal.Decimal) (fx, bool) {
-	if d.NumDigits() > 18 {
+	switch n := d.NumDigits(); {
+	case n > 19:
+		return fx{}, false
+	case n == 19 && !d.Coefficient().IsInt64(): // rare: allocates
 		return fx{}, false
 	}
 	m, e := d.CoefficientInt64(), d.Exponent()
