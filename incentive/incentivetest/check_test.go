@@ -70,3 +70,6 @@ func TestProgramsAreValid(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleProgram runs the check the package example shows.
+func TestExampleProgram(t *testing.T) { checkMyProgram(t) }
