@@ -207,6 +207,10 @@ type EventResult struct {
 // campaign budgets are read from the store, so caps hold even under
 // concurrent events: when another writer changes an account in between,
 // the rules are evaluated again on fresh state.
+//
+// A kind in which the event earned nothing (every award capped, say)
+// records nothing, so a redelivery of the event may earn in that kind if
+// the rules allow it by then; it still earns there at most once.
 func (l *Ledger) EarnEvent(ctx context.Context, community string, ev qun.Event, m Member, now time.Time) (EventResult, error) {
 	if err := ev.Validate(); err != nil {
 		return EventResult{}, qun.Within("event", err)

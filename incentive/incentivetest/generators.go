@@ -1,3 +1,10 @@
+// Package incentivetest proves a host's own points program safe: rapid
+// generators for programs, events, members, rule usage and operation
+// histories, and [Check], which runs the ledger's invariants against a
+// program (no double awards, no cap exceeded, no expiry of spent points,
+// spending soonest-expiring first, deterministic evaluation, reversals
+// equivalent to never having earned). A host calls Check from its own tests
+// on the program its operators configured; see the package example.
 package incentivetest
 
 import (
