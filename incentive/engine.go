@@ -538,6 +538,9 @@ func add(a, b int64) (int64, bool) {
 // when a result does not fit in an int64.
 func (c *crule) amounts(value decimal.Decimal, mask uint32, slow bool) (base, want int64, ok bool) {
 	scale, rnd := c.kind.Scale, c.kind.Rounding
+	if c.per.m != 0 && (value.Exponent() > 60 || value.Exponent() < -60) {
+		return 0, 0, false // no award fits; and decimal would panic near int32 exponents
+	}
 	if !slow {
 		if q, fine := c.baseQuantity(value); fine {
 			full := q

@@ -202,6 +202,24 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestEvaluateNeverPanicsOnHugeValues(t *testing.T) {
+	eng := compile(t, []incentive.Kind{spendable("points")},
+		incentive.Rule{ID: "buy", Kind: "points", Event: qun.EventFilter{Name: "purchase"}, Points: dec("3"), Per: dec("0.7"),
+			Multipliers: []incentive.Multiplier{{Name: "x", Factor: dec("1.5")}}})
+	for _, v := range []decimal.Decimal{decimal.New(1, 2000000000), decimal.New(1, -2000000000), dec("123456789012345678901234567890"),
+		dec("9223372036854775807"), dec("0.000000000000000000001"), decimal.New(7, 9000)} {
+		ev := event("purchase", t0, "")
+		ev.Value = decimal.NewNullDecimal(v)
+		d := eng.Evaluate(ev, incentive.Member{}, t0)
+		if len(d.Awards) != 1 {
+			t.Fatalf("value %s: %+v", v, d)
+		}
+		if a := d.Awards[0]; a.Limit != incentive.LimitNone && a.Limit != incentive.LimitOverflow {
+			t.Errorf("value %s: limit %v", v, a.Limit)
+		}
+	}
+}
+
 func TestExplain(t *testing.T) {
 	a := incentive.Award{Rule: "buy", Kind: "points", Base: dec("9"), Multipliers: []string{"double-11"}, Factor: dec("2"),
 		Bonus: dec("10"), Wanted: dec("28"), Points: dec("20"), Limit: incentive.LimitDay}
