@@ -2,7 +2,9 @@ package incentive_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +46,7 @@ func benchMember() incentive.Member {
 	for i := range 50 {
 		m.Usage = append(m.Usage, incentive.Usage{Rule: "rule-" + strconv.Itoa(i), Awards: 3, Points: dec("30")})
 	}
+	slices.SortFunc(m.Usage, func(a, b incentive.Usage) int { return strings.Compare(a.Rule, b.Rule) })
 	return m
 }
 

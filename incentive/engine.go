@@ -21,6 +21,22 @@ type Engine struct {
 	rules   []crule          // in evaluation order
 	byName  map[string][]int // event name → rules, in evaluation order
 	byID    map[string]int   // rule ID → index in rules
+	// small holds the decimals 0 to smallUnits-1 in units of each scale a
+	// kind uses, so that the usual awards cost no allocation. Decimals
+	// are immutable, so awards can share them.
+	small [maxScale + 1][]decimal.Decimal
+}
+
+// smallUnits bounds the table of ready-made award amounts.
+const smallUnits = 2048
+
+// amount returns n units of 10^-scale as a decimal, from the table when it
+// can.
+func (e *Engine) amount(n int64, scale int32) decimal.Decimal {
+	if t := e.small[scale]; n >= 0 && n < int64(len(t)) {
+		return t[n]
+	}
+	return fromUnits(n, scale)
 }
 
 // crule is a rule compiled for evaluation: its constants as int64.
@@ -51,6 +67,12 @@ func Compile(p Program) (*Engine, error) {
 	for i := range e.program.Kinds {
 		k := &e.program.Kinds[i]
 		e.kinds[k.Name] = k
+		if e.small[k.Scale] == nil {
+			e.small[k.Scale] = make([]decimal.Decimal, smallUnits)
+			for n := range e.small[k.Scale] {
+				e.small[k.Scale][n] = fromUnits(int64(n), k.Scale)
+			}
+		}
 	}
 	order := make([]int, len(e.program.Rules))
 	for i := range order {
@@ -120,8 +142,23 @@ type Member struct {
 	Budgets []Budget `json:"budgets,omitempty"`
 }
 
-// usage returns the member's usage of a rule, or nil.
+// usage returns the member's usage of a rule, or nil. Usage is kept
+// sorted by rule (as accounts keep it, and the Ledger passes it), so a
+// binary search finds it; on an unsorted slice the search can only miss,
+// never find the wrong rule, so a miss falls back to a scan.
 func (m *Member) usage(rule string) *Usage {
+	lo, hi := 0, len(m.Usage)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if m.Usage[mid].Rule < rule {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(m.Usage) && m.Usage[lo].Rule == rule {
+		return &m.Usage[lo]
+	}
 	for i := range m.Usage {
 		if m.Usage[i].Rule == rule {
 			return &m.Usage[i]
@@ -302,7 +339,8 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, now time.Time) Decision {
 		if d.Awards == nil {
 			d.Awards = make([]Award, 0, len(idx))
 		}
-		d.Awards = append(d.Awards, c.award(&ctx))
+		d.Awards = append(d.Awards, Award{})
+		c.award(&ctx, &d.Awards[len(d.Awards)-1])
 		if c.r.Stop {
 			break
 		}
@@ -413,11 +451,11 @@ func (c *crule) applied(x *evalContext) uint32 {
 
 var one = decimal.New(1, 0)
 
-// award computes the rule's award for a matching event.
-func (c *crule) award(x *evalContext) Award {
+// award computes the rule's award for a matching event into a.
+func (c *crule) award(x *evalContext, a *Award) {
 	r := c.r
 	scale := c.kind.Scale
-	a := Award{Rule: r.ID, Kind: r.Kind, Factor: one}
+	*a = Award{Rule: r.ID, Kind: r.Kind, Factor: one}
 	u := x.m.usage(r.ID)
 	mask := c.applied(x)
 	if mask != 0 {
@@ -436,21 +474,21 @@ func (c *crule) award(x *evalContext) Award {
 	}
 	if c.cooldown > 0 && u != nil && !u.Last.IsZero() && x.now.Sub(u.Last) < c.cooldown {
 		a.Limit = LimitCooldown
-		return a
+		return
 	}
 	base, want, ok := c.amounts(x.ev.Value.Decimal, mask, false)
 	if !ok {
 		a.Limit = LimitOverflow
-		return a
+		return
 	}
 	if u == nil || u.Awards == 0 {
 		a.Bonus = c.bonusDec
 		if want, ok = add(want, c.bonus); !ok {
 			a.Limit = LimitOverflow
-			return a
+			return
 		}
 	}
-	a.Base = fromUnits(base, scale)
+	a.Base = x.e.amount(base, scale)
 	points, limit := want, LimitNone
 	cut := func(room int64, l Limit) {
 		if room < points {
@@ -487,14 +525,13 @@ func (c *crule) award(x *evalContext) Award {
 	if points == base {
 		a.Points = a.Base
 	} else {
-		a.Points = fromUnits(points, scale)
+		a.Points = x.e.amount(points, scale)
 	}
 	a.Wanted = a.Points
 	if limit != LimitNone {
-		a.Wanted = fromUnits(want, scale)
+		a.Wanted = x.e.amount(want, scale)
 		a.Limit = limit
 	}
-	return a
 }
 
 // tallies returns the usage's day, week and month tallies.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -252,6 +253,7 @@ func (l *Ledger) EarnEvent(ctx context.Context, community string, ev qun.Event, 
 				done[kind] = r
 			}
 		}
+		slices.SortFunc(m.Usage, func(a, b Usage) int { return strings.Compare(a.Rule, b.Rule) })
 		res.Decision = l.Engine.Evaluate(ev, m, now)
 		reqs := res.Decision.EarnRequests(community, ev)
 		conflict := false
