@@ -26,6 +26,7 @@ import (
 // EarnRequest adds points to an account as a new lot: points for a
 // check-in, a purchase, a completed quest.
 type EarnRequest struct {
+	// Account is the account to earn into.
 	Account AccountID `json:"account"`
 	// Key is the idempotency key: for points earned from an event, its
 	// ID. It also names the lot, so a refund reverses the earn by this key.
@@ -43,11 +44,14 @@ type EarnRequest struct {
 // SpendRequest spends available points: an exchange (积分兑换), a
 // redemption in the rewards catalog.
 type SpendRequest struct {
+	// Account is the account to spend from.
 	Account AccountID `json:"account"`
-	Key     string    `json:"key"`
+	// Key is the idempotency key: a redemption's order ID, say.
+	Key string `json:"key"`
 	// Points is positive, at the kind's scale.
 	Points decimal.Decimal `json:"points"`
-	Reason string          `json:"reason,omitempty"`
+	// Reason says what the points bought, for the statement.
+	Reason string `json:"reason,omitempty"`
 }
 
 // ReverseRequest reverses an earn, all of it or a part: a refund of the
@@ -55,22 +59,27 @@ type SpendRequest struct {
 // what was already spent from it is handled by the kind's [Reversal]
 // policy.
 type ReverseRequest struct {
+	// Account is the account the earn was made to.
 	Account AccountID `json:"account"`
-	Key     string    `json:"key"`
+	// Key is the reversal's own idempotency key: the refund's ID.
+	Key string `json:"key"`
 	// Earn is the key of the earn (or grant) to reverse.
 	Earn string `json:"earn"`
 	// Points is how much of the earn to reverse, at the kind's scale; zero
 	// reverses all that is left to reverse of it.
 	Points decimal.Decimal `json:"points"`
-	Reason string          `json:"reason,omitempty"`
+	// Reason says why, for the statement.
+	Reason string `json:"reason,omitempty"`
 }
 
 // AdjustRequest corrects an account by hand, with a reason an operator
 // gives: positive Points grant a new lot, negative ones deduct from
 // available points as a spend does (from any kind, spendable or not).
 type AdjustRequest struct {
+	// Account is the account to correct.
 	Account AccountID `json:"account"`
-	Key     string    `json:"key"`
+	// Key is the idempotency key of the correction.
+	Key string `json:"key"`
 	// Points is not zero, at the kind's scale.
 	Points decimal.Decimal `json:"points"`
 	// Reason is required.
@@ -80,8 +89,11 @@ type AdjustRequest struct {
 // ExpireRequest expires every lot of the account that is past its expiry:
 // the nightly or year-end job (积分年底清零).
 type ExpireRequest struct {
+	// Account is the account to expire points of.
 	Account AccountID `json:"account"`
-	Key     string    `json:"key"`
+	// Key is the idempotency key of the run: "year-end-2026". A run that
+	// finds nothing due writes nothing and records no key.
+	Key string `json:"key"`
 }
 
 // Outcome is what an operation decided: the account's next state, the

@@ -223,20 +223,22 @@ type OpKind uint8
 
 // The operations of a generated history.
 const (
-	OpEarn OpKind = iota
-	OpSpend
-	OpGrant
-	OpDeduct
-	OpReverse
-	OpExpire
+	OpEarn    OpKind = iota // earn Points
+	OpSpend                 // spend Points
+	OpGrant                 // grant Points by hand
+	OpDeduct                // deduct Points by hand
+	OpReverse               // reverse an earlier earn or grant
+	OpExpire                // expire what is due
 )
 
 // Op is one step of a generated history on one account: an operation,
 // applied Advance after the previous one.
 type Op struct {
-	Kind    OpKind
-	Points  decimal.Decimal // zero for OpReverse: reverse all
-	Target  int             // OpReverse: which earlier earn or grant, by its index among them
+	// Kind is the operation.
+	Kind   OpKind
+	Points decimal.Decimal // zero for OpReverse: reverse all
+	Target int             // OpReverse: which earlier earn or grant, by its index among them
+	// Advance is the time since the previous operation.
 	Advance time.Duration
 }
 
