@@ -30,6 +30,20 @@ import (
 //   - A store never computes: it keeps what Append gives it and returns it
 //     as it was given. The [Engine] decides everything.
 //   - All methods are safe for concurrent use.
+//
+// On PostgreSQL, Append is one transaction, every statement of which must
+// affect the rows it names or the transaction rolls back as a conflict:
+//
+//	UPDATE accounts SET version = $next, seq = ..., debt = ..., totals = ..., usage = ...
+//	    WHERE id = $account AND version = $expected       -- INSERT for version 0
+//	INSERT INTO operations (account, key, fingerprint, version) ...  -- unique (account, key)
+//	INSERT INTO entries (account, seq, ...) ...
+//	INSERT INTO lots (account, id, ..., open) ... ON CONFLICT (account, id) DO UPDATE ...
+//	UPDATE budgets SET used = used + $points
+//	    WHERE community = $c AND name = $n AND used + $points <= $limit  -- upsert when new
+//
+// and Load reads the account row, its lots WHERE open OR id = $lot, the
+// operation by key and the budgets by name.
 type Store interface {
 	// Load returns the account's current state and, as asked, the
 	// operation recorded under a key, a lot by ID even if it is closed,
