@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/incentive"
 	"github.com/shopspring/decimal"
@@ -67,6 +68,7 @@ func (m *storeModel) append(p incentive.AppendParams) bool {
 func runModel(t *testing.T, newStore func(t *testing.T) incentive.Store) {
 	rapid.Check(t, func(rt *rapid.T) {
 		s := newStore(t)
+		ref := incentive.NewMemoryStore() // the reference, fed the same appends
 		m := &storeModel{accounts: map[incentive.AccountID]*modelAccount{}, budgets: map[[2]string]decimal.Decimal{}}
 		ids := []incentive.AccountID{account("c1", "lin"), account("c1", "wei"), account("c2", "lin")}
 		now := start
@@ -116,6 +118,9 @@ func runModel(t *testing.T, newStore func(t *testing.T) incentive.Store) {
 					p.Draws = []incentive.BudgetDraw{{Name: "launch", Points: amount, Limit: decimal.New(300, 0)}}
 				}
 				want := m.append(p)
+				if refErr := ref.Append(ctx, p); (refErr == nil) != want {
+					t.Fatalf("the reference store disagrees with the model: %v", refErr)
+				}
 				err = s.Append(ctx, p)
 				switch {
 				case want && err != nil:
@@ -126,7 +131,10 @@ func runModel(t *testing.T, newStore func(t *testing.T) incentive.Store) {
 					t.Fatalf("Append: err = %v, want ErrConflict", err)
 				}
 			},
-			"": func(t *rapid.T) { compareModel(t, s, m, ids) },
+			"": func(t *rapid.T) {
+				compareModel(t, s, m, ids)
+				compareReference(t, s, ref, ids)
+			},
 		})
 	})
 }
@@ -208,11 +216,10 @@ func compareModel(t *rapid.T, s incentive.Store, m *storeModel, ids []incentive.
 		if acc != nil {
 			want = acc.entries
 		}
-		limit := 3
 		var listed []incentive.Entry
 		cursor := ""
-		for {
-			page, err := s.Entries(ctx, incentive.EntriesParams{Account: id, After: cursor, Limit: limit})
+		for { // in pages of 3, to exercise cursors
+			page, err := s.Entries(ctx, incentive.EntriesParams{Account: id, After: cursor, Limit: 3})
 			if err != nil {
 				t.Fatalf("Entries: %v", err)
 			}
@@ -238,4 +245,47 @@ func cmpString(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// compareReference checks that the store answers loads and listings as the
+// in-memory reference does.
+func compareReference(t *rapid.T, s, ref incentive.Store, ids []incentive.AccountID) {
+	for _, id := range ids {
+		p := incentive.LoadParams{Account: id, Key: "k1", Lot: "k2", Budgets: []string{"launch"}}
+		got, err := s.Load(ctx, p)
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		want, err := ref.Load(ctx, p)
+		if err != nil {
+			t.Fatalf("reference Load: %v", err)
+		}
+		byID := func(a, b incentive.Lot) int { return cmpString(a.ID, b.ID) }
+		slices.SortFunc(got.Account.Lots, byID)
+		slices.SortFunc(want.Account.Lots, byID)
+		if diff := cmp.Diff(want, got, decimalEqual, timeEqual, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%s: Load differs from the reference (-reference +store):\n%s", id, diff)
+		}
+		if diff := cmp.Diff(listAll(t, ref, id), listAll(t, s, id), decimalEqual, timeEqual, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%s: Entries differ from the reference (-reference +store):\n%s", id, diff)
+		}
+	}
+}
+
+// listAll lists an account's statement, page by page (a store may return
+// short pages).
+func listAll(t *rapid.T, s incentive.Store, id incentive.AccountID) []incentive.Entry {
+	var out []incentive.Entry
+	cursor := ""
+	for {
+		page, err := s.Entries(ctx, incentive.EntriesParams{Account: id, After: cursor})
+		if err != nil {
+			t.Fatalf("Entries: %v", err)
+		}
+		out = append(out, page.Entries...)
+		if page.Next == "" {
+			return out
+		}
+		cursor = page.Next
+	}
 }
