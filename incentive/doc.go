@@ -1,0 +1,122 @@
+// Package incentive is a community's points (积分): a ledger that members
+// earn into and spend from, the earning rules that decide what each action
+// is worth, and the storage contract a host implements to keep it.
+//
+// Points are money-like: a member who loses points, or a brand that pays
+// twice, stops trusting the program. The failures peers are known for are
+// exactly these, and each is ruled out here by construction and pinned by
+// rapid properties (see incentive/incentivetest):
+//
+//   - Points awarded twice when an event is redelivered (as in
+//     AnthropicBots/compressor#1476, "points are awarded again every time
+//     ORDER_CREATED is replayed"). Every operation carries an idempotency
+//     key, recorded atomically with its entries; the key of points earned
+//     from an event is the event's ID ([qun.Event.ID]). A replay returns the
+//     original result flagged Duplicate; the same key with a different
+//     request fails with [ErrIdempotencyConflict].
+//   - Expiry that subtracts points already spent (FreeOpenSourcePOS/FloCafe#78,
+//     where expired credits dropped out of the balance while the debits
+//     spent from them stayed in). Points live in lots, as Open Loyalty's
+//     points transfers do; a spend consumes lots, and expiry takes only what
+//     remains of a lot.
+//   - Levels computed from the wrong balance (DivanteLtd/open-loyalty#131,
+//     "loyalty levels promotion is based on points balances"). Qualifying
+//     points are a [Kind] of their own (成长值, growth value), and
+//     [Balance.Lifetime] is what tiers read: earned points less reversals,
+//     never lowered by spending, and without points still pending.
+//
+// # The ledger
+//
+// An account ([AccountID]) is one member's points of one kind in one
+// community, the host's tenant. Each earn creates a [Lot] with its amount,
+// the time it was earned, when it becomes available (after the kind's
+// pending period: points locked during a return window) and when it expires
+// ([Expiry]: never, a time after, or the end of a day, month or year in the
+// program's [qun.Calendar], so "积分年底清零" is {"end":"year"}). The
+// operations are pure functions of the account's state and a request,
+// returning the entries to append ([Engine.Earn], [Engine.Spend],
+// [Engine.Reverse], [Engine.Adjust], [Engine.Expire]); the [Ledger] loads,
+// applies and appends them through a [Store], retrying on version
+// conflicts.
+//
+//   - Spending consumes available lots soonest-expiring first, then oldest,
+//     so that members lose as little as possible to expiry (the order Odoo
+//     adopted in odoo/odoo#206048). Within one expiry policy this is Open
+//     Loyalty's oldest-first order; it differs only when a program's policy
+//     changes, since lots keep the terms they were earned under.
+//   - Expiry takes what remains of each lot past its expiry. Balances treat
+//     such lots as expired the instant they expire, before any job writes
+//     it, and every operation writes due expiries first, so nothing expired
+//     can be spent.
+//   - Pending points ([Kind.Pending]) cannot be spent, are shown as
+//     [Balance.Pending], and do not count in [Balance.Lifetime] until they
+//     become available, as Open Loyalty's locked points do not count toward a
+//     level. The expiry clock starts when they become available, as in Open
+//     Loyalty, whose lots expire a number of days after they are unlocked.
+//   - Reversing an earn (a refund) claws back what remains of its lot. What
+//     was already spent from it is the kind's documented choice
+//     ([Reversal]): CapAtZero takes it from the member's other available
+//     points down to zero and records the rest as a shortfall; Debt does the
+//     same and records the rest as debt, which future earnings repay before
+//     they can be spent; LotOnly takes nothing else, as Open Loyalty's
+//     cancellation of a points transfer does. In every policy, the balance
+//     after a reversal (less its shortfall) and the lifetime points are what
+//     they would have been had the points never been earned, whenever the
+//     rest of the history did not depend on those points and nothing
+//     expired in between (which lot a spend took can change what expires).
+//     Reversals do not give back cap usage or campaign budget.
+//   - Overdraft is impossible: a spend or deduction beyond the available
+//     points fails with [ErrInsufficientPoints]; only a reversal under the
+//     Debt policy takes the balance below zero.
+//   - Every change is an [Entry] of the statement, with the balance after it
+//     and what it did to each lot; the balance is the sum of the entries.
+//
+// Amounts are decimal.Decimal at each kind's scale ([Kind.Scale]), with the
+// kind's rounding ([Rounding]) applied once, to exact values; no float64
+// touches a point.
+//
+// # Storage
+//
+// [Store] is four ideas: load an account with its version, append an
+// operation's outcome atomically if the version still matches (together
+// with its idempotency record, its lots and any campaign budget draws),
+// list the statement a page at a time, and keep communities apart. A SQL
+// store implements Append as one transaction. [MemoryStore] is the
+// reference; incentive/ledgertest checks any Store against the contract,
+// including concurrent spenders under the race detector.
+//
+// # Earning rules
+//
+// A [Program] (configuration as data: JSON, [Program.Validate],
+// [ParseProgram]) holds the calendar, the kinds and the [Rule]s. A rule
+// says which events earn ([qun.EventFilter], plus conditions on member
+// attributes and tiers), how much (fixed, or per unit of the event's value:
+// "1 point per ¥10, whole tens only"), with which [Multiplier]s (a tier, a
+// campaign window such as double points on a holiday, counted in the
+// program's time zone), within which [Caps] (per member per day, week,
+// month and lifetime, and a campaign budget shared by all members), with
+// what cooldown and first-time bonus, in which priority, and whether it
+// stops the rules below it. [Compile] turns a program into an [Engine];
+// [Engine.Evaluate] returns a [Decision] whose [Award]s say which rule gave
+// what, which multipliers applied and which limit cut it, so rules stay
+// transparent to members (积分规则透明). Evaluation computes in int64 and
+// allocates nothing but its result; [Ledger.EarnEvent] evaluates and earns
+// in one step, reading each rule's usage from the member's accounts so that
+// caps hold even under concurrent events.
+//
+// Caps and cooldowns count by the time an award is made (the now passed
+// in), so a late event cannot reopen a day that is over; campaign windows
+// read the event's own local date, so a purchase made on the holiday earns
+// double even if it arrives the next day.
+//
+// # References
+//
+// Open Loyalty's semantics were read in its source (the Open Loyalty
+// framework's src/OpenLoyalty/Component/Account/Domain/Account.php and
+// Model/AddPointsTransfer.php: lots with an available amount, locked until
+// a date, expiring "after X days" at the end of a day, "at the end of the
+// month" or "at the end of the year") and its user guide
+// (docs.openloyalty.io: userguide/getting_started/settings/Configuration/settings.html
+// and userguide/customers/profile_details/loyalty/loyalty.html: "Locked
+// points are not used to calculate customer level").
+package incentive

@@ -1,0 +1,125 @@
+package incentive
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/qunkit/qun"
+	"github.com/shopspring/decimal"
+)
+
+// Engine is a compiled [Program]: it evaluates earning rules, and applies
+// the ledger's pure operations with the program's kinds and calendar. It
+// is immutable, so one Engine serves any number of goroutines.
+type Engine struct {
+	program Program
+	cal     qun.Calendar
+	kinds   map[string]*Kind
+	rules   []crule          // in evaluation order
+	byName  map[string][]int // event name → rules, in evaluation order
+	byID    map[string]int   // rule ID → index in rules
+	// small holds the decimals 0 to smallUnits-1 in units of each scale a
+	// kind uses, so that the usual awards cost no allocation. Decimals
+	// are immutable, so awards can share them.
+	small [maxScale + 1][]decimal.Decimal
+}
+
+// smallUnits bounds the table of ready-made award amounts.
+const smallUnits = 2048
+
+// amount returns n units of 10^-scale as a decimal, from the table when it
+// can.
+func (e *Engine) amount(n int64, scale int32) decimal.Decimal {
+	if t := e.small[scale]; n >= 0 && n < int64(len(t)) {
+		return t[n]
+	}
+	return fromUnits(n, scale)
+}
+
+// crule is a rule compiled for evaluation: its constants as int64.
+type crule struct {
+	r        *Rule
+	kind     *Kind
+	points   fx
+	per      fx // zero m: a fixed award
+	factors  []fx
+	bonus    int64 // units
+	bonusDec decimal.Decimal
+	caps     [5]int64 // day, week, month, lifetime, budget; -1 for none
+	cooldown time.Duration
+}
+
+// Compile validates p and compiles it into an Engine.
+func Compile(p Program) (*Engine, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("incentive: compile program: %w", err)
+	}
+	e := &Engine{
+		cal:    p.Calendar,
+		kinds:  make(map[string]*Kind, len(p.Kinds)),
+		byName: make(map[string][]int),
+		byID:   make(map[string]int, len(p.Rules)),
+	}
+	e.program = Program{Calendar: p.Calendar, Kinds: slices.Clone(p.Kinds), Rules: slices.Clone(p.Rules)}
+	for i := range e.program.Kinds {
+		k := &e.program.Kinds[i]
+		e.kinds[k.Name] = k
+		if e.small[k.Scale] == nil {
+			e.small[k.Scale] = make([]decimal.Decimal, smallUnits)
+			for n := range e.small[k.Scale] {
+				e.small[k.Scale][n] = fromUnits(int64(n), k.Scale)
+			}
+		}
+	}
+	order := make([]int, len(e.program.Rules))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return e.program.Rules[b].Priority - e.program.Rules[a].Priority })
+	for _, i := range order {
+		r := &e.program.Rules[i]
+		c := crule{r: r, kind: e.kinds[r.Kind], cooldown: time.Duration(r.Cooldown)}
+		c.points, _ = fxOf(r.Points)
+		c.per, _ = fxOf(r.Per)
+		for _, m := range r.Multipliers {
+			f, _ := fxOf(m.Factor)
+			c.factors = append(c.factors, f)
+		}
+		c.bonusDec = c.kind.Round(r.FirstTimeBonus)
+		var ok bool
+		if c.bonus, ok = units(c.bonusDec, c.kind.Scale); !ok {
+			return nil, fmt.Errorf("incentive: compile program: %w", qun.Invalid("rules["+fmt.Sprint(i)+"].first_time_bonus", "is too large"))
+		}
+		for j, d := range []decimal.Decimal{r.Caps.Day, r.Caps.Week, r.Caps.Month, r.Caps.Lifetime, r.Caps.Budget.Limit} {
+			c.caps[j] = -1
+			if d.Sign() > 0 {
+				c.caps[j], _ = units(d, c.kind.Scale)
+			}
+		}
+		e.byID[r.ID] = len(e.rules)
+		e.byName[r.Event.Name] = append(e.byName[r.Event.Name], len(e.rules))
+		e.rules = append(e.rules, c)
+	}
+	return e, nil
+}
+
+// Program returns a copy of the program e was compiled from.
+func (e *Engine) Program() Program {
+	p := e.program
+	p.Kinds = slices.Clone(p.Kinds)
+	p.Rules = slices.Clone(p.Rules)
+	return p
+}
+
+// Kind returns the kind of points with the given name.
+func (e *Engine) Kind(name string) (Kind, bool) {
+	k, ok := e.kinds[name]
+	if !ok {
+		return Kind{}, false
+	}
+	return *k, true
+}
+
+// Calendar returns the program's calendar.
+func (e *Engine) Calendar() qun.Calendar { return e.cal }

@@ -1,0 +1,63 @@
+package incentive
+
+import (
+	"testing"
+
+	"github.com/qunkit/qun"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// TestFastAmountsMatchDecimal pins the engine's int64 arithmetic to the
+// decimal computation it replaces: for any rule constants, multipliers,
+// event value, scale and rounding, both give the same base and wanted
+// amounts, or both report that the result does not fit.
+func TestFastAmountsMatchDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		dec := func(label string, maxDigits int64, maxPlaces int) decimal.Decimal {
+			return decimal.New(rapid.Int64Range(1, maxDigits).Draw(t, label), -int32(rapid.IntRange(0, maxPlaces).Draw(t, label+" places")))
+		}
+		kind := Kind{Name: "k", Scale: int32(rapid.IntRange(0, maxScale).Draw(t, "scale")), Rounding: Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))}
+		r := Rule{ID: "r", Kind: "k", Event: qun.EventFilter{Name: "e"}, Points: dec("points", 1e6, 4)}
+		if rapid.Bool().Draw(t, "per unit") {
+			r.Per = dec("per", 1e4, 3)
+			r.WholeUnits = rapid.Bool().Draw(t, "whole units")
+		}
+		for i := range rapid.IntRange(0, 3).Draw(t, "multipliers") {
+			r.Multipliers = append(r.Multipliers, Multiplier{Name: string(rune('a' + i)), Factor: dec("factor", 1e4, 3)})
+		}
+		// Values up to 18 digits push the int64 path into overflow, and so
+		// into the fallback, often.
+		value := decimal.New(rapid.Int64Range(1, 1e18).Draw(t, "value"), -int32(rapid.IntRange(0, 12).Draw(t, "value places")))
+		eng, err := Compile(Program{Kinds: []Kind{kind}, Rules: []Rule{r}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &eng.rules[0]
+		mask := uint32(rapid.IntRange(0, 7).Draw(t, "mask"))
+		base, want, ok := c.amounts(value, mask, false)
+		sBase, sWant, sOK := c.amounts(value, mask, true)
+		if ok != sOK || ok && (base != sBase || want != sWant) {
+			t.Fatalf("int64: %d, %d, %v; decimal: %d, %d, %v", base, want, ok, sBase, sWant, sOK)
+		}
+	})
+}
+
+func TestDivRoundMatchesDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		num := rapid.Int64Range(0, 1<<62).Draw(t, "num")
+		den := rapid.Int64Range(1, 1<<40).Draw(t, "den")
+		r := Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))
+		got := divRound(num, den, r)
+		want := r.divRound(decimal.NewFromInt(num), decimal.NewFromInt(den), 0)
+		if !want.Equal(decimal.NewFromInt(got)) {
+			t.Fatalf("%d/%d rounded %s: int64 %d, decimal %s", num, den, r, got, want)
+		}
+		if r == HalfUp {
+			// decimal's own DivRound rounds half away from zero.
+			if d := decimal.NewFromInt(num).DivRound(decimal.NewFromInt(den), 0); !d.Equal(want) {
+				t.Fatalf("%d/%d half up: %s, decimal.DivRound %s", num, den, want, d)
+			}
+		}
+	})
+}
