@@ -41,7 +41,7 @@ func (id AccountID) String() string { return id.Community + "/" + string(id.Memb
 // [qun.MaxNameLen]), or "" if it is.
 func nameProblem(s string) string {
 	var ve *qun.ValidationError
-	if err := qun.MemberID(s).Validate(); errors.As(err, &ve) {
+	if err := qun.ValidateName(s); errors.As(err, &ve) {
 		return ve.Reason
 	}
 	return ""

@@ -1,12 +1,9 @@
 package incentive
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/qunkit/qun"
 	"github.com/shopspring/decimal"
@@ -70,64 +67,19 @@ func (p Program) Validate() error {
 	return errors.Join(errs...)
 }
 
-// ParseProgram reads a program from its JSON form, strictly: unknown fields
-// and values of the wrong type are refused with a [*qun.ValidationError]
-// naming the field, and the program must be valid.
+// ParseProgram reads a program from its JSON form, strictly, as
+// [qun.UnmarshalStrict] reads: unknown, misspelt or repeated fields and
+// values of the wrong type are refused with a [*qun.ValidationError] naming
+// the field, and the program must be valid.
 func ParseProgram(data []byte) (Program, error) {
 	var p Program
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return Program{}, fmt.Errorf("incentive: parse program: %w", jsonProblem(err))
-	}
-	if dec.More() {
-		return Program{}, fmt.Errorf("incentive: parse program: %w", qun.Invalid("", "unexpected data after the program"))
+	if err := qun.UnmarshalStrict(data, &p); err != nil {
+		return Program{}, fmt.Errorf("incentive: parse program: %w", err)
 	}
 	if err := p.Validate(); err != nil {
 		return Program{}, fmt.Errorf("incentive: parse program: %w", err)
 	}
 	return p, nil
-}
-
-// jsonProblem turns an error from encoding/json into a ValidationError that
-// names the field, keeping errors that already are one.
-func jsonProblem(err error) error {
-	var ve *qun.ValidationError
-	var se *qun.SyntaxError
-	var te *json.UnmarshalTypeError
-	var syn *json.SyntaxError
-	switch {
-	case errors.As(err, &ve), errors.As(err, &se):
-		return err
-	case errors.As(err, &te):
-		return qun.Invalid(te.Field, "must be %s", jsonTypeName(te.Type.String()))
-	case errors.As(err, &syn):
-		return qun.Invalid("", "not JSON: %s at byte %d", syn.Error(), syn.Offset)
-	}
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		name, _ = strconv.Unquote(name)
-		return qun.Invalid(name, "unknown field")
-	}
-	if strings.Contains(msg, "decimal") {
-		return qun.Invalid("", "a decimal must be a number or a numeric string: %s", msg)
-	}
-	return qun.Invalid("", "%s", msg)
-}
-
-// jsonTypeName says what a Go type is in JSON terms.
-func jsonTypeName(t string) string {
-	switch {
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	case t == "string" || strings.HasSuffix(t, "ID"):
-		return "a string"
-	case t == "bool":
-		return "true or false"
-	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
-		return "an integer"
-	}
-	return "an object or value of type " + t
 }
 
 // Rule is one earning rule: which events earn, how much, with which

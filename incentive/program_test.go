@@ -65,8 +65,8 @@ func TestParseProgramErrors(t *testing.T) {
 	cases := []struct {
 		name, json, field string
 	}{
-		{"unknown field", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","colour":"red"}]}`, "colour"},
-		{"wrong type", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","scale":"two"}]}`, "kinds.scale"},
+		{"unknown field", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","colour":"red"}]}`, "kinds[0].colour"},
+		{"wrong type", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","scale":"two"}]}`, "kinds[0].scale"},
 		{"no kinds", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[]}`, "kinds"},
 		{"bad scale", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","scale":9}]}`, "kinds[0].scale"},
 		{"bad rounding", `{"calendar":{"zone":"UTC","week_start":"monday"},"kinds":[{"name":"p","rounding":"sideways"}]}`, ""},
