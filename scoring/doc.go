@@ -1,0 +1,2 @@
+// Package scoring turns community activity into numbers operators act on.
+package scoring
