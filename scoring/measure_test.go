@@ -193,4 +193,3 @@ func FuzzIntentRulesJSON(f *testing.F) {
 	f.Add([]byte(`{"signals":[],"engaged":{"threshold":1e999,"weight":3}}`))
 	fuzzConfig[scoring.IntentRules](f)
 }
-
