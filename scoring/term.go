@@ -4,10 +4,9 @@ import (
 	"cmp"
 	"container/heap"
 	"iter"
-	"math"
 	"slices"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/qunkit/qun/scoring/internal/check"
 )
 
 // Term is one line of a score's explanation: a named part of the score,
@@ -82,24 +81,8 @@ func (h *worstFirst[T]) Pop() any {
 	return x
 }
 
-// nameProblem returns why s is not a valid name, or "": as for event names
-// and member IDs, 1 to 256 bytes of UTF-8 without control characters.
-func nameProblem(s string) string {
-	switch {
-	case s == "":
-		return "must not be empty"
-	case len(s) > 256:
-		return "must be at most 256 bytes"
-	case !utf8.ValidString(s):
-		return "must be valid UTF-8"
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return "must not contain control characters"
-		}
-	}
-	return ""
-}
+// nameProblem returns why s is not a valid name, or "".
+func nameProblem(s string) string { return check.NameProblem(s) }
 
 // finite reports whether x is neither NaN nor infinite.
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+func finite(x float64) bool { return check.Finite(x) }

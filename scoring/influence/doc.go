@@ -1,0 +1,2 @@
+// Package influence finds who matters in a community's network.
+package influence
