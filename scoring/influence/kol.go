@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"iter"
+	"math"
 	"slices"
 	"strconv"
 
@@ -87,7 +88,8 @@ type Candidate struct {
 
 // FindKOLs builds the network of the topic's events under the graph rules,
 // ranks its members by PageRank, and returns the N most influential who
-// are not staff, most influential first (and by member ID among equals).
+// are not staff, most influential first (and by member ID among equals,
+// where ranks within about ten significant digits are equal).
 // If PageRank does not converge, it returns the candidates of the last
 // iteration with an error that matches [ErrNotConverged].
 func FindKOLs(graph GraphRules, rules KOLRules, events iter.Seq[qun.Event]) ([]Candidate, error) {
@@ -127,7 +129,7 @@ func FindKOLs(graph GraphRules, rules KOLRules, events iter.Seq[qun.Event]) ([]C
 		}
 	}
 	top := scoring.Top(candidates, n, func(a, b Candidate) int {
-		if c := cmp.Compare(b.Influence, a.Influence); c != 0 {
+		if c := cmp.Compare(coarse(b.Influence), coarse(a.Influence)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Member, b.Member)
@@ -136,4 +138,11 @@ func FindKOLs(graph GraphRules, rules KOLRules, events iter.Seq[qun.Event]) ([]C
 		top[i].Rank = i + 1
 	}
 	return slices.Clip(top), rankErr
+}
+
+// coarse drops the last 20 bits of x's mantissa (keeping about ten
+// significant digits), so that members whose ranks differ only by
+// rounding tie, and are ordered by ID.
+func coarse(x float64) float64 {
+	return math.Float64frombits(math.Float64bits(x) &^ (1<<20 - 1))
 }
