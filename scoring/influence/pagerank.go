@@ -164,14 +164,8 @@ func (p PageRank) Rank(g *Graph) (Ranking, error) {
 			break
 		}
 	}
-	// Rounding leaves the sum a few ulps from 1; make it 1.
-	sum := 0.0
-	for _, v := range x {
-		sum += v
-	}
-	for i := range x {
-		x[i] /= sum
-	}
+	// Each iteration keeps the sum at 1 (the jump, the dangling rank and
+	// the rank carried along edges add up to it), up to rounding.
 	r.Scores = x
 	if !r.Converged {
 		return r, fmt.Errorf("%w in %d iterations (L1 change %.3g, tolerance %.3g)", ErrNotConverged, r.Iterations, r.Residual, p.Tolerance)
