@@ -557,3 +557,120 @@ func fuzzConfig[T interface{ Validate() error }](f *testing.F) {
 		}
 	})
 }
+
+// reference is the plain model of engagement the package doc states:
+// Σ share · weight · 2^(−Δ/half-life), with each capped kind's share on a
+// local day min(n, cap)/n.
+func reference(r scoring.EngagementRules, events []qun.Event, now time.Time) float64 {
+	type dayKey struct {
+		kind int
+		day  qun.Date
+	}
+	kindOf := func(e qun.Event) int {
+		for i, k := range r.Kinds {
+			if k.Event.Match(e) {
+				return i
+			}
+		}
+		return -1
+	}
+	perDay := map[dayKey]int64{}
+	for _, e := range events {
+		if k := kindOf(e); k >= 0 {
+			perDay[dayKey{k, r.Calendar.Date(e.Time)}]++
+		}
+	}
+	total := 0.0
+	for _, e := range events {
+		k := kindOf(e)
+		if k < 0 {
+			continue
+		}
+		share := 1.0
+		if c := r.Kinds[k].DailyCap; c > 0 {
+			if n := perDay[dayKey{k, r.Calendar.Date(e.Time)}]; n > c {
+				share = float64(c) / float64(n)
+			}
+		}
+		total += share * r.Kinds[k].Weight * r.Decay.Factor(now.Sub(e.Time))
+	}
+	return total
+}
+
+// A state machine: a member's score grows by events (mostly in order,
+// sometimes late) and by merges of scores of later events; while it is
+// not late, it always equals the plain model.
+func TestEngagementStateMachine(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := genRules(t)
+		m := mustCompile(t, r)
+		var score scoring.Score
+		var seen []qun.Event
+		clock := t0
+		next := func(t *rapid.T) qun.Event {
+			e := genEvents(t, "event")
+			if len(e) == 0 {
+				return ev("u", "post", clock)
+			}
+			e[0].Member = "u"
+			e[0].Time = clock.Add(time.Duration(rapid.IntRange(0, 36).Draw(t, "step")) * time.Hour)
+			return e[0]
+		}
+		t.Repeat(map[string]func(*rapid.T){
+			"add": func(t *rapid.T) {
+				e := next(t)
+				clock = e.Time
+				m.Add(&score, e)
+				seen = append(seen, e)
+			},
+			"late": func(t *rapid.T) {
+				e := next(t)
+				e.Time = clock.Add(-time.Duration(rapid.IntRange(0, 72).Draw(t, "back")) * time.Hour)
+				m.Add(&score, e)
+				seen = append(seen, e)
+			},
+			"merge later shard": func(t *rapid.T) {
+				// A shard of events from the next local midnight on.
+				start := r.Calendar.Date(clock).AddDays(1).Start(r.Calendar.Location())
+				var shard scoring.Score
+				for i := range rapid.IntRange(1, 5).Draw(t, "shard size") {
+					e := next(t)
+					e.Time = start.Add(time.Duration(i) * time.Hour)
+					m.Add(&shard, e)
+					seen = append(seen, e)
+					clock = e.Time
+				}
+				m.Merge(&score, shard)
+			},
+			"merge same-day shard": func(t *rapid.T) {
+				// A shard of events later on the latest local day: it
+				// shares each capped kind's open day, or starts a later one.
+				end := r.Calendar.Date(clock).AddDays(1).Start(r.Calendar.Location())
+				var shard scoring.Score
+				var events []qun.Event
+				for range rapid.IntRange(1, 5).Draw(t, "shard size") {
+					e := next(t)
+					e.Time = clock.Add(time.Duration(rapid.Int64Range(0, int64(end.Sub(clock))-1).Draw(t, "offset")))
+					m.Add(&shard, e)
+					events = append(events, e)
+				}
+				m.Merge(&score, shard)
+				seen = append(seen, events...)
+				for _, e := range events {
+					if e.Time.After(clock) {
+						clock = e.Time
+					}
+				}
+			},
+			"": func(t *rapid.T) {
+				if score.Late > 0 {
+					return
+				}
+				now := clock.Add(time.Duration(rapid.IntRange(0, 240).Draw(t, "later")) * time.Hour)
+				if got, want := m.Value(score, now), reference(r, seen, now); !closeTo(got, want) {
+					t.Fatalf("score %v, model %v after %d events", got, want, len(seen))
+				}
+			},
+		})
+	})
+}
