@@ -348,6 +348,7 @@ func resize[T any](s []T, n int) []T {
 // Drop is a member whose score fell below a threshold: who to send recall
 // content to (召回).
 type Drop struct {
+	// Member is whose score fell.
 	Member qun.MemberID
 	// Before and After are the member's scores at the two instants.
 	Before, After float64

@@ -11,8 +11,9 @@ import (
 type Bin struct {
 	// Count is the number of predictions in the bin.
 	Count int `json:"count"`
-	// Low and High are the smallest and largest prediction in the bin.
-	Low  float64 `json:"low"`
+	// Low is the smallest prediction in the bin.
+	Low float64 `json:"low"`
+	// High is the largest prediction in the bin.
 	High float64 `json:"high"`
 	// Predicted is the mean prediction in the bin.
 	Predicted float64 `json:"predicted"`

@@ -45,17 +45,26 @@ type ChurnModel struct {
 	// Activity selects the events that count as activity; empty, every
 	// event does.
 	Activity []qun.EventFilter `json:"activity,omitempty"`
-	// Recent is the recent window and Baseline the window before it, both
-	// in whole days, whose rates of active days the trend compares.
-	Recent   qun.Duration `json:"recent"`
+	// Recent is the recent window, in whole days, whose rate of active
+	// days the trend compares with the baseline's.
+	Recent qun.Duration `json:"recent"`
+	// Baseline is the window before Recent, in whole days: the member's
+	// usual pace.
 	Baseline qun.Duration `json:"baseline"`
 	// Weeks is the number of weeks the slope is fitted over.
 	Weeks int `json:"weeks"`
-	// Intercept and the coefficients of the features, in log-odds.
+	// Intercept is the log-odds of churn of a member active today at
+	// their usual, steady pace.
 	Intercept float64 `json:"intercept"`
-	Recency   float64 `json:"recency"`
-	Trend     float64 `json:"trend"`
-	Slope     float64 `json:"slope"`
+	// Recency is the log-odds each day of absence adds; it must not be
+	// negative.
+	Recency float64 `json:"recency"`
+	// Trend is the log-odds per doubling of the member's recent frequency
+	// over their baseline (negative: coming more often lowers the risk).
+	Trend float64 `json:"trend"`
+	// Slope is the log-odds per unit of weekly slope of the share of
+	// active days (negative: a rising habit lowers the risk).
+	Slope float64 `json:"slope"`
 }
 
 // DefaultChurnModel returns a model with windows and coefficients chosen
@@ -147,8 +156,11 @@ type ChurnFeatures struct {
 // log-odds it adds (its coefficient times its value; a member active today
 // at their usual, steady pace has every effect zero).
 type Factor struct {
-	Name   string  `json:"name"`
-	Value  float64 `json:"value"`
+	// Name is the feature's: "recency", "trend" or "slope".
+	Name string `json:"name"`
+	// Value is the feature's value.
+	Value float64 `json:"value"`
+	// Effect is the log-odds it adds to the risk.
 	Effect float64 `json:"effect"`
 }
 
@@ -214,10 +226,14 @@ func effect(coef, x float64) float64 {
 // Assessment is one member's churn risk at an instant, with the features
 // and factors behind it.
 type Assessment struct {
-	Member   qun.MemberID  `json:"member"`
-	Risk     float64       `json:"risk"`
+	// Member is who was assessed.
+	Member qun.MemberID `json:"member"`
+	// Risk is the churn risk, in [0, 1].
+	Risk float64 `json:"risk"`
+	// Features are the member's measured features.
 	Features ChurnFeatures `json:"features"`
-	Factors  []Factor      `json:"factors"`
+	// Factors are the features' effects, the largest first.
+	Factors []Factor `json:"factors"`
 }
 
 // Assess measures the churn risk of every member with activity at or
@@ -332,8 +348,10 @@ func slope(ys []float64) float64 {
 // ChurnSample is a member's features at a past instant and whether they
 // churned after it: one row of labelled history.
 type ChurnSample struct {
+	// Features are the member's features at the instant.
 	Features ChurnFeatures `json:"features"`
-	Churned  bool          `json:"churned"`
+	// Churned reports whether the member churned after it.
+	Churned bool `json:"churned"`
 }
 
 // Fit returns m with its intercept and coefficients fitted to labelled

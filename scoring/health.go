@@ -74,12 +74,13 @@ func (c *Component) UnmarshalText(text []byte) error {
 // host does), or, in [HealthRules], targets, weights or thresholds. The
 // rates are float64 shares (0.2 is 20%) as the components define them.
 type Vitals struct {
+	// Growth is the number for [Growth], and so on for each component.
 	Growth      float64 `json:"growth"`
-	Activity    float64 `json:"activity"`
-	Retention   float64 `json:"retention"`
-	Interaction float64 `json:"interaction"`
-	Reach       float64 `json:"reach"`
-	Loyalty     float64 `json:"loyalty"`
+	Activity    float64 `json:"activity"`    // for [Activity]
+	Retention   float64 `json:"retention"`   // for [Retention]
+	Interaction float64 `json:"interaction"` // for [Interaction]
+	Reach       float64 `json:"reach"`       // for [Reach]
+	Loyalty     float64 `json:"loyalty"`     // for [Loyalty]
 }
 
 // Of returns the number for component c (0 for an invalid component).
@@ -237,11 +238,12 @@ func (r HealthRules) Compile() (*Health, error) {
 type HealthReport struct {
 	// Stage is the stage whose weights were applied.
 	Stage qun.Stage `json:"stage"`
-	// Score is the composite health, 0 to 100; Baseline is the baseline's
-	// under the same weights, and Change their difference in points.
-	Score    float64 `json:"score"`
+	// Score is the composite health, 0 to 100.
+	Score float64 `json:"score"`
+	// Baseline is the baseline's composite under the same weights.
 	Baseline float64 `json:"baseline"`
-	Change   float64 `json:"change"`
+	// Change is Score − Baseline, in points.
+	Change float64 `json:"change"`
 	// Components explain the score: their Points add up to it.
 	Components []ComponentScore `json:"components"`
 	// Warnings are the components that fell beyond their thresholds, the
@@ -251,9 +253,11 @@ type HealthReport struct {
 
 // ComponentScore is one component's part in a health score.
 type ComponentScore struct {
+	// Component is which component this is.
 	Component Component `json:"component"`
-	// Value and Baseline are the component's measured values.
-	Value    float64 `json:"value"`
+	// Value is the component's current value.
+	Value float64 `json:"value"`
+	// Baseline is its value in the baseline.
 	Baseline float64 `json:"baseline"`
 	// Change is the relative change from the baseline: −0.25 fell by a
 	// quarter. It is 0 when the baseline is 0.
@@ -270,11 +274,14 @@ type ComponentScore struct {
 // Warning is an early warning (预警): a component that fell by more than
 // its threshold against the baseline.
 type Warning struct {
+	// Component is the component that fell.
 	Component Component `json:"component"`
-	From      float64   `json:"from"`
-	To        float64   `json:"to"`
+	// From is its baseline value, To its current value.
+	From float64 `json:"from"`
+	To   float64 `json:"to"` // the current value
 	// Change is the relative change, negative.
-	Change    float64 `json:"change"`
+	Change float64 `json:"change"`
+	// Threshold is the fall the change went beyond.
 	Threshold float64 `json:"threshold"`
 }
 

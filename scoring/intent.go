@@ -34,9 +34,11 @@ type IntentRules struct {
 type EngagedSignal struct {
 	// Name names the signal in explanations; it defaults to "high
 	// engagement".
-	Name      string  `json:"name,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Threshold is the engagement score from which the signal counts.
 	Threshold float64 `json:"threshold"`
-	Weight    float64 `json:"weight"`
+	// Weight is what the signal adds to intent.
+	Weight float64 `json:"weight"`
 }
 
 // Validate reports every problem with r, joined: there must be at least
@@ -117,9 +119,12 @@ func (in *Intent) Rules() IntentRules { return in.rules.clone() }
 // Lead is a member with buying intent, and the signals it comes from,
 // strongest first.
 type Lead struct {
-	Member  qun.MemberID `json:"member"`
-	Intent  float64      `json:"intent"`
-	Signals []Term       `json:"signals"`
+	// Member is who to follow up.
+	Member qun.MemberID `json:"member"`
+	// Intent is the sum of the signals' values.
+	Intent float64 `json:"intent"`
+	// Signals are the signals seen, strongest first.
+	Signals []Term `json:"signals"`
 }
 
 // Leads scores the intent of every member with a signal at or before now

@@ -14,7 +14,9 @@ import (
 // the interpretable form behind churn risk: each coefficient is the change
 // in log-odds per unit of its feature.
 type Logistic struct {
-	Intercept    float64   `json:"intercept"`
+	// Intercept is the log-odds when every feature is zero.
+	Intercept float64 `json:"intercept"`
+	// Coefficients holds the change in log-odds per unit of each feature.
 	Coefficients []float64 `json:"coefficients"`
 }
 
@@ -116,10 +118,11 @@ type FitReport struct {
 	// Converged reports whether the steps fell below the tolerance before
 	// the iteration cap.
 	Converged bool `json:"converged"`
-	// LogLoss is the mean log-loss of the fitted model (without the
-	// penalty); Brier its mean squared error.
+	// LogLoss is the mean log-loss of the fitted model, without the
+	// penalty.
 	LogLoss float64 `json:"log_loss"`
-	Brier   float64 `json:"brier"`
+	// Brier is the mean squared error of its predictions.
+	Brier float64 `json:"brier"`
 	// Calibration compares predicted and observed rates by decile of
 	// prediction (see [Calibrate]).
 	Calibration []Bin `json:"calibration"`

@@ -165,16 +165,21 @@ func (m *Meter) Rules() MeasureRules {
 
 // Standing is a member's participation and contribution at an instant.
 type Standing struct {
-	Member        qun.MemberID `json:"member"`
-	Participation Tally        `json:"participation"`
-	Contribution  Tally        `json:"contribution"`
+	// Member is whose standing it is.
+	Member qun.MemberID `json:"member"`
+	// Participation is the tally of the member's own actions.
+	Participation Tally `json:"participation"`
+	// Contribution is the tally of what others did in response.
+	Contribution Tally `json:"contribution"`
 }
 
 // Tally is the value of one measure and the terms it adds up from,
 // highest first.
 type Tally struct {
+	// Value is the measure: the sum of the terms' values.
 	Value float64 `json:"value"`
-	Terms []Term  `json:"terms,omitempty"`
+	// Terms are the rules that counted something, highest value first.
+	Terms []Term `json:"terms,omitempty"`
 }
 
 // Measure counts the events at or before now and returns the standing of

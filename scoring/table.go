@@ -26,10 +26,12 @@ type Table struct {
 	Members []qun.MemberID
 	// Names is the dictionary of event names: Name[i] indexes it.
 	Names []string
-	// Member, Name and Time are the columns, one entry per row.
+	// Member is the column of members, as indexes into Members.
 	Member []uint32
-	Name   []uint32
-	Time   []int64
+	// Name is the column of event names, as indexes into Names.
+	Name []uint32
+	// Time is the column of times, in Unix nanoseconds.
+	Time []int64
 
 	memberIndex map[qun.MemberID]uint32
 	nameIndex   map[string]uint32

@@ -70,10 +70,19 @@ type worstFirst[T any] struct {
 	cmp   func(a, b T) int
 }
 
-func (h *worstFirst[T]) Len() int           { return len(h.items) }
+// Len, Less, Swap, Push and Pop implement heap.Interface.
+func (h *worstFirst[T]) Len() int { return len(h.items) }
+
+// Less puts the item that ranks last at the root.
 func (h *worstFirst[T]) Less(i, j int) bool { return h.cmp(h.items[i], h.items[j]) > 0 }
-func (h *worstFirst[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *worstFirst[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
+
+// Swap swaps two items.
+func (h *worstFirst[T]) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+
+// Push adds an item.
+func (h *worstFirst[T]) Push(x any) { h.items = append(h.items, x.(T)) }
+
+// Pop removes the last item.
 func (h *worstFirst[T]) Pop() any {
 	n := len(h.items) - 1
 	x := h.items[n]

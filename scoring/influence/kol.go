@@ -74,16 +74,17 @@ func (r *KOLRules) UnmarshalJSON(data []byte) error {
 
 // Candidate is a KOL candidate, and why.
 type Candidate struct {
+	// Member is the candidate.
 	Member qun.MemberID `json:"member"`
 	// Rank is the candidate's place in the list, from 1.
 	Rank int `json:"rank"`
 	// Influence is the member's PageRank in the topic's network.
 	Influence float64 `json:"influence"`
-	// Followers is the number of members who credited them (replied to,
-	// mentioned, shared, were invited by them), and Strength the total
-	// weight of those interactions.
-	Followers int     `json:"followers"`
-	Strength  float64 `json:"strength"`
+	// Followers is the number of members who credited them: replied to,
+	// mentioned or shared them, or were invited by them.
+	Followers int `json:"followers"`
+	// Strength is the total weight of those interactions.
+	Strength float64 `json:"strength"`
 }
 
 // FindKOLs builds the network of the topic's events under the graph rules,

@@ -160,11 +160,12 @@ type link struct {
 type Link struct {
 	// From gave credit to To.
 	From, To qun.MemberID
-	// Weight is the total strength of their interactions, Count their
-	// number, and Last the time of the latest.
+	// Weight is the total strength of their interactions.
 	Weight float64
-	Count  int64
-	Last   time.Time
+	// Count is the number of interactions.
+	Count int64
+	// Last is the time of the latest.
+	Last time.Time
 }
 
 // NewNetwork builds the network of the events under the rules. An event
@@ -346,8 +347,10 @@ func (n *Network) Density() float64 {
 // their connections, each weakened for every whole idle period since the
 // pair last interacted.
 type Reach struct {
+	// Member is whose reach it is.
 	Member qun.MemberID `json:"member"`
-	Reach  float64      `json:"reach"`
+	// Reach is the sum of their connections' decayed strengths.
+	Reach float64 `json:"reach"`
 	// Connections is the number of members they are connected to (their
 	// degree).
 	Connections int `json:"connections"`

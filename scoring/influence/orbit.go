@@ -56,16 +56,21 @@ type OrbitRules struct {
 // 12 (Orbit's examples: reading the newsletter 2, attending an event 5,
 // hosting a meetup 10).
 type Activity struct {
-	Event  qun.EventFilter `json:"event"`
-	Weight int             `json:"weight"`
+	// Event selects the activity's events.
+	Event qun.EventFilter `json:"event"`
+	// Weight is its commitment, 1 to 12.
+	Weight int `json:"weight"`
 }
 
 // Milestones are the numbers of active days that make presence
 // milestones. Orbit's are 2 days in a week, 7 in a month and 30 in a
 // quarter.
 type Milestones struct {
-	WeekDays    int `json:"week_days"`
-	MonthDays   int `json:"month_days"`
+	// WeekDays are the active days in a week that reach Participating.
+	WeekDays int `json:"week_days"`
+	// MonthDays are the active days in a month that reach Contributing.
+	MonthDays int `json:"month_days"`
+	// QuarterDays are the active days in a quarter that reach Leading.
 	QuarterDays int `json:"quarter_days"`
 }
 
@@ -160,15 +165,16 @@ func (l Level) String() string {
 
 // Placement is a member's place in the Orbit levels, and why.
 type Placement struct {
+	// Member is who is placed.
 	Member qun.MemberID `json:"member"`
 	// Level is the Orbit level, 1 to 4.
 	Level Level `json:"level"`
 	// Step is the member's love on Orbit's scale of 1 to 12 (step III of
 	// a level is its lowest, I its highest).
 	Step int `json:"step"`
-	// Weight is the highest weight of the member's activities, and
-	// Activity the name of its event.
-	Weight   int    `json:"weight"`
+	// Weight is the highest weight of the member's activities.
+	Weight int `json:"weight"`
+	// Activity is the event name of that activity.
 	Activity string `json:"activity"`
 	// Presence is the step the member's presence milestones reach, 0 if
 	// none.
