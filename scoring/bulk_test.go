@@ -167,18 +167,79 @@ func TestFell(t *testing.T) {
 	}
 }
 
+// BenchmarkScoreTable scores ten million events of a quarter, in time
+// order, for communities of 20,000, 200,000 and a million members.
 func BenchmarkScoreTable(b *testing.B) {
 	const n = 10_000_000
 	m := mustCompile(b, plainRules(qun.Calendar{Zone: shanghai, WeekStart: time.Monday}))
-	tab := benchTable(n, 200_000)
-	var s scoring.Scores
+	for _, members := range []int{20_000, 200_000, 1_000_000} {
+		b.Run("members="+itoa(members), func(b *testing.B) {
+			tab := benchTable(n, members)
+			var s scoring.Scores
+			now := t0.Add(day(90))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := m.ScoreTable(tab, now, &s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/event")
+		})
+	}
+}
+
+// BenchmarkScoreEvents scores a million events from an iter.Seq, out of
+// order: gathering, sorting and scoring.
+func BenchmarkScoreEvents(b *testing.B) {
+	const n = 1_000_000
+	m := mustCompile(b, weekly(qun.Calendar{Zone: shanghai, WeekStart: time.Monday}))
+	tab := benchTable(n, 20_000)
+	events := make([]qun.Event, n)
+	for i := range events {
+		// Reverse order: the worst case for the sort.
+		j := n - 1 - i
+		events[i] = qun.Event{Member: tab.Members[tab.Member[j]], Name: tab.Names[tab.Name[j]], Time: time.Unix(0, tab.Time[j])}
+	}
 	now := t0.Add(day(90))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := m.ScoreTable(tab, now, &s); err != nil {
+		if _, err := m.ScoreEvents(slices.Values(events), now); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/event")
+}
+
+// With more members than one cache block, the rows are partitioned by
+// block first; the scores are still bit for bit those of Add.
+func TestScoreTablePartitioned(t *testing.T) {
+	m := mustCompile(t, plainRules(qun.Calendar{Zone: newYork, WeekStart: time.Monday}))
+	tab := benchTable(30_000, 5_000)
+	var s scoring.Scores
+	now := t0.Add(day(60)) // some rows are later
+	if err := m.ScoreTable(tab, now, &s); err != nil {
+		t.Fatal(err)
+	}
+	scores := make([]scoring.Score, len(tab.Members))
+	for i, at := range tab.Time {
+		e := qun.Event{Member: tab.Members[tab.Member[i]], Name: tab.Names[tab.Name[i]], Time: time.Unix(0, at)}
+		if !e.Time.After(now) {
+			m.Add(&scores[tab.Member[i]], e)
+		}
+	}
+	for i := range scores {
+		if got, want := s.Values[i], m.Value(scores[i], now); got != want {
+			t.Fatalf("member %s: bulk %v, incremental %v", tab.Members[i], got, want)
+		}
+	}
+	allocs := testing.AllocsPerRun(3, func() {
+		if err := m.ScoreTable(tab, now, &s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("partitioned ScoreTable allocates %v times per call", allocs)
+	}
 }
