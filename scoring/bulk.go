@@ -258,11 +258,13 @@ type row struct {
 }
 
 // blockShift returns the base-2 logarithm of the number of members whose
-// states fill 256 KiB, the cache each block of rows works in.
+// states fill 1 MiB, the cache each block of rows works in (a core's L2 on
+// current servers; measured against 256 KiB and 4 MiB, it scored ten
+// million events fastest for both 200,000 and a million members).
 func blockShift(kinds int) uint {
 	perMember := kinds * int(unsafe.Sizeof(hotKind{}))
 	shift := uint(0)
-	for perMember<<(shift+1) <= 256<<10 {
+	for perMember<<(shift+1) <= 1024<<10 {
 		shift++
 	}
 	return shift
