@@ -35,8 +35,11 @@ type Scores struct {
 	weights []float64
 	hot     []hotKind
 	kindOf  []int32
-	blocks  []int
-	rows    []row
+	rows    []row   // chunks of rows, chunkRows each
+	next    []int32 // the chunk after each in its block's list, or −1
+	head    []int32 // each block's first chunk, or −1
+	tail    []int32 // each block's last chunk, or −1
+	fill    []int32 // rows in each block's last chunk
 }
 
 // hotKind is the hot-loop form of a [KindScore]: the closed credit, and
@@ -154,9 +157,9 @@ func (m *Engagement) ScoreEvents(events iter.Seq[qun.Event], now time.Time) (*Sc
 // Members' states are reached at random, so for many members each row
 // would miss the processor's caches. score therefore partitions the rows
 // first, by blocks of members whose states fit in the cache, keeping time
-// order within each block (a stable counting sort into scratch space that
-// Scores keeps), and then scores block after block: three sequential
-// passes instead of one random one.
+// order within each block (appending each row to its block's list of
+// chunks, in scratch space that Scores keeps), and then scores block after
+// block: two sequential passes instead of one random one.
 func (m *Engagement) score(t *Table, kindOf []int32, now time.Time, into *Scores) error {
 	members, names, times := t.Member, t.Name, t.Time
 	if len(names) != len(members) || len(times) != len(members) {
@@ -176,11 +179,19 @@ func (m *Engagement) score(t *Table, kindOf []int32, now time.Time, into *Scores
 		return nil
 	}
 
-	// Pass 1: check the order, find the rows at or before now, and count
-	// the rows of each block of members.
-	counts := resize(into.blocks, nm>>shift+2)
-	clear(counts)
-	end, scored := len(times), 0
+	// Pass 1: check the order, find the rows at or before now, and
+	// scatter the scored ones into their blocks, each a list of chunks of
+	// rows taken from one pool.
+	blocks := nm>>shift + 1
+	chunks := len(times)/chunkRows + blocks
+	into.rows = resize(into.rows, chunks*chunkRows)
+	into.next = resize(into.next, chunks)
+	into.head, into.tail, into.fill = resize(into.head, blocks), resize(into.tail, blocks), resize(into.fill, blocks)
+	rows, next, head, tail, fill := into.rows, into.next, into.head, into.tail, into.fill
+	for b := range blocks {
+		head[b], tail[b], fill[b] = -1, -1, chunkRows
+	}
+	free := int32(0)
 	prev := int64(math.MinInt64)
 	for i, at := range times {
 		if at < prev {
@@ -188,41 +199,50 @@ func (m *Engagement) score(t *Table, kindOf []int32, now time.Time, into *Scores
 		}
 		prev = at
 		if at > nowN {
-			end = i
 			break
 		}
 		code, member := names[i], members[i]
 		if int(code) >= len(kindOf) || int(member) >= nm {
 			return qun.Invalid("", "row %d indexes outside the table's dictionaries", i)
 		}
-		if kindOf[code] >= 0 {
-			counts[member>>shift+1]++
-			scored++
+		k := kindOf[code]
+		if k < 0 {
+			continue
 		}
-	}
-	// Pass 2: scatter the scored rows into their blocks.
-	for b := 1; b < len(counts); b++ {
-		counts[b] += counts[b-1]
-	}
-	rows := resize(into.rows, scored)
-	for i, at := range times[:end] {
-		code, member := names[i], members[i]
-		if k := kindOf[code]; k >= 0 {
-			b := member >> shift
-			rows[counts[b]] = row{at: at, member: member, kind: uint32(k)}
-			counts[b]++
+		b := member >> shift
+		if fill[b] == chunkRows {
+			// The block's chunk is full (or it has none): link a new one.
+			if tail[b] >= 0 {
+				next[tail[b]] = free
+			} else {
+				head[b] = free
+			}
+			tail[b], fill[b], next[free] = free, 0, -1
+			free++
 		}
+		rows[int(tail[b])*chunkRows+int(fill[b])] = row{at: at, member: member, kind: uint32(k)}
+		fill[b]++
 	}
-	into.blocks, into.rows = counts, rows
-	// Pass 3: score the rows, block by block.
+	// Pass 2: score the rows, block by block.
 	hot, kinds := into.hot, m.kinds
 	clock := newDayClock(m.loc)
-	for _, r := range rows {
-		m.step(&hot[int(r.member)*nk+int(r.kind)], &kinds[r.kind], r.at, &clock)
+	for b := range blocks {
+		for c := head[b]; c >= 0; c = next[c] {
+			n := chunkRows
+			if c == tail[b] {
+				n = int(fill[b])
+			}
+			for _, r := range rows[int(c)*chunkRows : int(c)*chunkRows+n] {
+				m.step(&hot[int(r.member)*nk+int(r.kind)], &kinds[r.kind], r.at, &clock)
+			}
+		}
 	}
 	m.read(into, nowN)
 	return nil
 }
+
+// chunkRows is the number of rows in a chunk of a block's list.
+const chunkRows = 4096
 
 // scoreColumns scores the rows of t in one pass, straight from its
 // columns.
