@@ -72,7 +72,7 @@
 // It allocates nothing per row, and nothing at all once its [Scores] has
 // grown; it partitions rows by blocks of members whose states fit in the
 // processor's cache, so ten million events over 200,000 members take
-// about a third of a second on one core. [Engagement.ScoreEvents] takes
+// about 0.35 s on one core. [Engagement.ScoreEvents] takes
 // any iter.Seq of events, in any order, with property conditions.
 //
 // # Participation, contribution and intent

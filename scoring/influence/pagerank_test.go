@@ -162,23 +162,37 @@ func randomGraph(n, m int) (from, to []int32) {
 	return from, to
 }
 
+// BenchmarkPageRank ranks a uniformly random graph of a million nodes and
+// ten million edges, with unit and with random weights.
 func BenchmarkPageRank(b *testing.B) {
 	const n, m = 1_000_000, 10_000_000
 	from, to := randomGraph(n, m)
-	g := mustGraph(b, n, from, to, nil)
-	b.ReportAllocs()
-	b.ResetTimer()
-	var iterations int
-	for b.Loop() {
-		r, err := influence.PageRank{}.Rank(g)
-		if err != nil {
-			b.Fatal(err)
-		}
-		iterations = r.Iterations
+	weights := make([]float64, m)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for i := range weights {
+		weights[i] = 1 + 9*rng.Float64()
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
-	b.ReportMetric(float64(iterations), "iterations")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(iterations)/m, "ns/edge/iteration")
+	for _, tc := range []struct {
+		name string
+		w    []float64
+	}{{"unweighted", nil}, {"weighted", weights}} {
+		b.Run(tc.name, func(b *testing.B) {
+			g := mustGraph(b, n, from, to, tc.w)
+			b.ReportAllocs()
+			b.ResetTimer()
+			var iterations int
+			for b.Loop() {
+				r, err := influence.PageRank{}.Rank(g)
+				if err != nil {
+					b.Fatal(err)
+				}
+				iterations = r.Iterations
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
+			b.ReportMetric(float64(iterations), "iterations")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(iterations)/m, "ns/edge/iteration")
+		})
+	}
 }
 
 func BenchmarkNewGraph(b *testing.B) {
