@@ -39,8 +39,8 @@ const (
 
 var componentNames = [...]string{Growth: "growth", Activity: "activity", Retention: "retention", Interaction: "interaction", Reach: "reach", Loyalty: "loyalty"}
 
-// Components lists the components in order.
-var Components = []Component{Growth, Activity, Retention, Interaction, Reach, Loyalty}
+// components lists the components in order.
+var components = [...]Component{Growth, Activity, Retention, Interaction, Reach, Loyalty}
 
 // String returns the component's name, such as "activity".
 func (c Component) String() string {
@@ -60,7 +60,7 @@ func (c Component) MarshalText() ([]byte, error) {
 
 // UnmarshalText reads a component's name.
 func (c *Component) UnmarshalText(text []byte) error {
-	for _, v := range Components {
+	for _, v := range components {
 		if componentNames[v] == string(text) {
 			*c = v
 			return nil
@@ -106,7 +106,7 @@ func (v Vitals) Of(c Component) float64 {
 // positive says they must be positive (or, with zeroOK, not negative).
 func (v Vitals) validate(positive, zeroOK bool) error {
 	var errs []error
-	for _, c := range Components {
+	for _, c := range components {
 		x := v.Of(c)
 		switch {
 		case !finite(x):
@@ -192,7 +192,7 @@ func (r HealthRules) Validate() error {
 
 func total(v Vitals) float64 {
 	t := 0.0
-	for _, c := range Components {
+	for _, c := range components {
 		t += v.Of(c)
 	}
 	return t
@@ -305,7 +305,7 @@ func (h *Health) Assess(stage qun.Stage, current, baseline Vitals) (HealthReport
 	weights := h.rules.Weights[stage]
 	sum := total(weights)
 	report := HealthReport{Stage: stage}
-	for _, c := range Components {
+	for _, c := range components {
 		v, b := current.Of(c), baseline.Of(c)
 		cs := ComponentScore{Component: c, Value: v, Baseline: b, Weight: weights.Of(c) / sum}
 		target := h.rules.Targets.Of(c)

@@ -158,7 +158,7 @@ func ExampleOrbit_Place() {
 	}
 	lastMonth := influence.Census{0, 0, 2, 1}
 	thisMonth := influence.CensusOf(placements, nil)
-	fmt.Printf("census %v, gravity %.1f\n", thisMonth, influence.OrbitGravity.Gravity(lastMonth, thisMonth))
+	fmt.Printf("census %v, gravity %.1f\n", thisMonth, influence.OrbitGravity().Gravity(lastMonth, thisMonth))
 	// Output:
 	// u-lin: orbit 3 (participating), Participating I
 	// u-mei: orbit 3 (participating), Participating II

@@ -291,9 +291,9 @@ func (c Census) Members() int64 { return c[0] + c[1] + c[2] + c[3] }
 // weighted commitment, Orbit 1 first.
 type GravityWeights [4]float64
 
-// OrbitGravity are Orbit's weights: the activity weight at which each
+// OrbitGravity returns Orbit's weights: the activity weight at which each
 // level begins (Leading 10, Contributing 7, Participating 4, Exploring 1).
-var OrbitGravity = GravityWeights{10, 7, 4, 1}
+func OrbitGravity() GravityWeights { return GravityWeights{10, 7, 4, 1} }
 
 // Commitment returns the community's weighted commitment, Orbit's
 // Σ weight(level)² × members(level) (pages/gravity/measure.mdx): squared,

@@ -85,7 +85,7 @@ func TestGravityOrbitExample(t *testing.T) {
 	january := influence.Census{1, 4, 8, 17}
 	february := influence.Census{1, 5, 9, 15}
 	march := influence.Census{2, 6, 10, 12}
-	w := influence.OrbitGravity
+	w := influence.OrbitGravity()
 	for _, tc := range []struct {
 		c    influence.Census
 		want float64
