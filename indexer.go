@@ -28,10 +28,11 @@ type Indexer struct {
 	started bool
 }
 
-// Indexer returns an Indexer for periods of grain g in c. An invalid grain
-// gives an Indexer whose indexes are all 0.
-func (c Calendar) Indexer(g Grain) *Indexer {
-	return &Indexer{grain: g, loc: c.Location(), anchor: weekAnchor(c.WeekStart)}
+// Indexer returns an Indexer for periods of grain g in c, as a value so
+// that a bulk path can keep it on its stack; call its methods on a
+// variable. An invalid grain gives an Indexer whose indexes are all 0.
+func (c Calendar) Indexer(g Grain) Indexer {
+	return Indexer{grain: g, loc: c.Location(), anchor: weekAnchor(c.WeekStart)}
 }
 
 // Index returns the index of the period that holds t.

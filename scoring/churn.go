@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // ChurnModel estimates how likely a member is to churn (流失): stop coming
@@ -130,7 +129,7 @@ func (m *ChurnModel) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := ChurnModel(v).Validate(); err != nil {

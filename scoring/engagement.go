@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // EngagementRules say how a member's activity becomes an engagement score
@@ -109,7 +108,7 @@ func (r *EngagementRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := EngagementRules(v).Validate(); err != nil {

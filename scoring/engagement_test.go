@@ -217,7 +217,7 @@ func genEvents(t *rapid.T, label string) []qun.Event {
 }
 
 func genRules(t *rapid.T) scoring.EngagementRules {
-	zone := rapid.SampledFrom([]qun.Zone{qun.UTC, shanghai, newYork}).Draw(t, "zone")
+	zone := rapid.SampledFrom([]qun.Zone{qun.Zone{}, shanghai, newYork}).Draw(t, "zone")
 	r := weekly(qun.Calendar{Zone: zone, WeekStart: time.Monday})
 	r.Decay.HalfLife = qun.Duration(rapid.SampledFrom([]time.Duration{0, time.Hour, 7 * 24 * time.Hour}).Draw(t, "half-life"))
 	return r

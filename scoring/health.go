@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // Component is one component of community health.
@@ -206,7 +205,7 @@ func (r *HealthRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := HealthRules(v).Validate(); err != nil {

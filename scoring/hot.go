@@ -22,12 +22,17 @@ const unanchored = math.MinInt64
 
 // hotDecay is qun.Decay over int64 nanoseconds.
 type hotDecay struct {
-	halfLife float64 // float64(HalfLife), as qun.Decay.Factor converts it
-	decays   bool    // HalfLife > 0
+	halfLife     float64 // float64(HalfLife), as qun.Decay.Factor converts it
+	halfLifeSecs float64 // HalfLife in seconds, for spans beyond time.Duration
+	decays       bool    // HalfLife > 0
 }
 
 func newHotDecay(d qun.Decay) hotDecay {
-	return hotDecay{halfLife: float64(d.HalfLife), decays: d.HalfLife > 0}
+	return hotDecay{
+		halfLife:     float64(d.HalfLife),
+		halfLifeSecs: time.Duration(d.HalfLife).Seconds(),
+		decays:       d.HalfLife > 0,
+	}
 }
 
 // factor mirrors qun.Decay.Factor.
@@ -44,7 +49,18 @@ func (h hotDecay) valueAt(v float64, at, now int64) float64 {
 	if now <= at {
 		return v
 	}
-	return v * h.factor(sub(now, at))
+	if d := now - at; d > 0 && d < math.MaxInt64 {
+		return v * h.factor(d)
+	}
+	// A span time.Duration cannot hold (over 292 years): the root reads it
+	// in float64 seconds, and so does this.
+	if !h.decays {
+		return v
+	}
+	nowSec, atSec := floorDiv(now, int64(time.Second)), floorDiv(at, int64(time.Second))
+	nowNs, atNs := now-nowSec*int64(time.Second), at-atSec*int64(time.Second)
+	secs := float64(nowSec-atSec) + float64(nowNs-atNs)/1e9
+	return v * math.Exp2(-secs/h.halfLifeSecs)
 }
 
 // merge mirrors qun.Decay.Merge.
@@ -54,15 +70,6 @@ func (h hotDecay) merge(av float64, aat int64, bv float64, bat int64) (float64, 
 		at = bat
 	}
 	return h.valueAt(av, aat, at) + h.valueAt(bv, bat, at), at
-}
-
-// sub returns a−b for a > b, saturating as time.Time.Sub does.
-func sub(a, b int64) int64 {
-	d := a - b
-	if d < 0 { // overflow: a > b, so the true difference is positive
-		return math.MaxInt64
-	}
-	return d
 }
 
 // Bounds of the instants a hot loop can hold: time.Time.UnixNano is
@@ -84,44 +91,18 @@ func nanos(t time.Time) (n int64, ok bool) {
 	return t.UnixNano(), true
 }
 
-// dayClock tells the local day of an instant, as qun.Calendar.Index(qun.Day,
-// t) does, but in a few nanoseconds: it remembers the span of time in which
-// the zone's offset from UTC stays the same (time.Time.ZoneBounds), so that
-// within it the local day is floor((seconds + offset) / 86400). Events come
-// mostly in time order, so the span rarely needs looking up again.
-type dayClock struct {
-	loc        *time.Location
-	start, end int64 // Unix seconds; the offset holds in [start, end)
-	offset     int64 // seconds east of UTC
-	known      bool
-}
+// dayClock tells the local day of an instant given in Unix nanoseconds, as
+// qun.Calendar.Index(qun.Day, ...) does, at the cost of a qun.Indexer: a
+// few nanoseconds per instant when events come mostly in time order.
+type dayClock struct{ ix qun.Indexer }
 
-func newDayClock(loc *time.Location) dayClock { return dayClock{loc: loc} }
+func newDayClock(loc *time.Location) dayClock {
+	return dayClock{qun.Calendar{Zone: qun.ZoneOf(loc)}.Indexer(qun.Day)}
+}
 
 // day returns the day number (days since 1970-01-01, as qun.Period.Index
 // counts them) of the local date of the instant at Unix nanoseconds n.
-func (c *dayClock) day(n int64) int64 {
-	sec := floorDiv(n, int64(time.Second))
-	if !c.known || sec < c.start || sec >= c.end {
-		c.lookup(sec)
-	}
-	return floorDiv(sec+c.offset, 86400)
-}
-
-func (c *dayClock) lookup(sec int64) {
-	t := time.Unix(sec, 0).In(c.loc)
-	_, off := t.Zone()
-	start, end := t.ZoneBounds()
-	c.offset = int64(off)
-	c.start, c.end = math.MinInt64, math.MaxInt64
-	if !start.IsZero() {
-		c.start = start.Unix()
-	}
-	if !end.IsZero() {
-		c.end = end.Unix()
-	}
-	c.known = true
-}
+func (c *dayClock) day(n int64) int64 { return c.ix.IndexUnix(floorDiv(n, int64(time.Second))) }
 
 // floorDiv divides rounding toward negative infinity.
 func floorDiv(a, b int64) int64 {

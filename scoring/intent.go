@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // IntentRules score buying intent (购买意向) from weighted signals, so that
@@ -72,7 +71,7 @@ func (r *IntentRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := IntentRules(v).Validate(); err != nil {

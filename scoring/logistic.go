@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // Logistic is a logistic regression model: the probability of an outcome
@@ -87,7 +86,7 @@ func (o *FitOptions) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := FitOptions(v).Validate(); err != nil {

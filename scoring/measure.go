@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // Rule counts events toward a measure: each event its filter selects,
@@ -128,7 +127,7 @@ func (r *MeasureRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := MeasureRules(v).Validate(); err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/scoring"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // KOLRules say how to find KOL candidates (意见领袖): the members with the
@@ -62,7 +61,7 @@ func (r *KOLRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := KOLRules(v).Validate(); err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/scoring/internal/check"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // GraphRules say how events become a community's interaction network
@@ -127,7 +126,7 @@ func (r *GraphRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := GraphRules(v).Validate(); err != nil {

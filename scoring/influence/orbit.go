@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // OrbitRules place members in Orbit levels (github.com/orbit-love/orbit-model,
@@ -113,7 +112,7 @@ func (r *OrbitRules) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := OrbitRules(v).Validate(); err != nil {

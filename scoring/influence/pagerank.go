@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/qunkit/qun"
-	"github.com/qunkit/qun/scoring/internal/strict"
 )
 
 // PageRank ranks the nodes of a graph by PageRank (Page, Brin, Motwani and
@@ -60,7 +59,7 @@ func (p *PageRank) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	if err := strict.Decode(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := PageRank(v).Validate(); err != nil {

@@ -3,27 +3,18 @@
 package check
 
 import (
+	"errors"
 	"math"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/qunkit/qun"
 )
 
-// NameProblem returns why s is not a valid name, or "": as qun requires of
-// event names and member IDs, 1 to 256 bytes of UTF-8 without control
-// characters.
+// NameProblem returns why s is not a valid name in qun's sense (see
+// qun.ValidateName), or "" if it is.
 func NameProblem(s string) string {
-	switch {
-	case s == "":
-		return "must not be empty"
-	case len(s) > 256:
-		return "must be at most 256 bytes"
-	case !utf8.ValidString(s):
-		return "must be valid UTF-8"
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return "must not contain control characters"
-		}
+	var ve *qun.ValidationError
+	if err := qun.ValidateName(s); errors.As(err, &ve) {
+		return ve.Reason
 	}
 	return ""
 }
