@@ -1,0 +1,582 @@
+package segment
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// node is a compiled rule. eval must not allocate: it reads the record
+// and the evaluator's precomputed instants, and returns. explain may
+// allocate: it runs for one member at a time, on demand.
+type node interface {
+	eval(r *Record, e *Evaluator) bool
+	explain(r *Record, e *Evaluator) Explanation
+}
+
+// falseNode stands in for a rule that failed to compile; a Set never
+// holds one.
+type falseNode struct{ text string }
+
+func (n falseNode) eval(*Record, *Evaluator) bool { return false }
+func (n falseNode) explain(*Record, *Evaluator) Explanation {
+	return Explanation{Rule: n.text}
+}
+
+type andNode struct {
+	kids []node
+	text string
+}
+
+func (n *andNode) eval(r *Record, e *Evaluator) bool {
+	for _, k := range n.kids {
+		if !k.eval(r, e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *andNode) explain(r *Record, e *Evaluator) Explanation {
+	x := Explanation{Rule: n.text, Held: true, Clauses: make([]Explanation, len(n.kids))}
+	for i, k := range n.kids {
+		x.Clauses[i] = k.explain(r, e)
+		x.Held = x.Held && x.Clauses[i].Held
+	}
+	return x
+}
+
+type orNode struct {
+	kids []node
+	text string
+}
+
+func (n *orNode) eval(r *Record, e *Evaluator) bool {
+	for _, k := range n.kids {
+		if k.eval(r, e) {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *orNode) explain(r *Record, e *Evaluator) Explanation {
+	x := Explanation{Rule: n.text, Clauses: make([]Explanation, len(n.kids))}
+	for i, k := range n.kids {
+		x.Clauses[i] = k.explain(r, e)
+		x.Held = x.Held || x.Clauses[i].Held
+	}
+	return x
+}
+
+type notNode struct {
+	kid  node
+	text string
+}
+
+func (n *notNode) eval(r *Record, e *Evaluator) bool { return !n.kid.eval(r, e) }
+
+func (n *notNode) explain(r *Record, e *Evaluator) Explanation {
+	inner := n.kid.explain(r, e)
+	return Explanation{Rule: n.text, Held: !inner.Held, Clauses: []Explanation{inner}}
+}
+
+type atLeastNode struct {
+	k    int
+	kids []node
+	text string
+}
+
+func (n *atLeastNode) eval(r *Record, e *Evaluator) bool {
+	held := 0
+	for i, k := range n.kids {
+		if k.eval(r, e) {
+			held++
+			if held >= n.k {
+				return true
+			}
+		}
+		if held+len(n.kids)-i-1 < n.k {
+			return false
+		}
+	}
+	return false
+}
+
+func (n *atLeastNode) explain(r *Record, e *Evaluator) Explanation {
+	x := Explanation{Rule: n.text, Clauses: make([]Explanation, len(n.kids))}
+	held := 0
+	for i, k := range n.kids {
+		x.Clauses[i] = k.explain(r, e)
+		if x.Clauses[i].Held {
+			held++
+		}
+	}
+	x.Held = held >= n.k
+	x.Saw = strconv.Itoa(held) + " of " + strconv.Itoa(len(n.kids)) + " held"
+	return x
+}
+
+// refNode is a reference to another segment of the set.
+type refNode struct {
+	seg  int
+	text string
+}
+
+func (n *refNode) eval(r *Record, e *Evaluator) bool { return e.segment(r, n.seg) }
+
+func (n *refNode) explain(r *Record, e *Evaluator) Explanation {
+	inner := e.set.roots[n.seg].explain(r, e)
+	x := Explanation{Rule: n.text, Held: inner.Held, Saw: "not a member", Clauses: []Explanation{inner}}
+	if inner.Held {
+		x.Saw = "a member"
+	}
+	return x
+}
+
+// tagNode tests the member's tags: sorted taxonomy numbers, merged with
+// the record's sorted tags.
+type tagNode struct {
+	ids  []int32
+	all  bool
+	min  float64
+	text string
+}
+
+func (n *tagNode) eval(r *Record, e *Evaluator) bool {
+	tags := r.tags
+	j := 0
+	for _, id := range n.ids {
+		for j < len(tags) && tags[j].id < id {
+			j++
+		}
+		held := false
+		for k := j; k < len(tags) && tags[k].id == id; k++ {
+			if tags[k].weight >= n.min && e.nowS.before(tags[k].expires) {
+				held = true
+				break
+			}
+		}
+		if held != n.all {
+			return held
+		}
+	}
+	return n.all
+}
+
+func (n *tagNode) explain(r *Record, e *Evaluator) Explanation {
+	var saw []string
+	for _, id := range n.ids {
+		best, held := 0.0, false
+		for _, t := range r.tags {
+			if t.id == id && e.nowS.before(t.expires) && (!held || t.weight > best) {
+				best, held = t.weight, true
+			}
+		}
+		s := strconv.Quote(r.set.tagNames[id]) + ": "
+		if held {
+			s += "weight " + strconv.FormatFloat(best, 'f', -1, 64)
+		} else {
+			s += "not held"
+		}
+		saw = append(saw, s)
+	}
+	return Explanation{Rule: n.text, Held: n.eval(r, e), Saw: strings.Join(saw, ", ")}
+}
+
+// attrNode is what the tests of an attribute share: where it lives.
+type attrNode struct {
+	bit, word, aux int
+	slot           int
+	text           string
+}
+
+// saw describes the attribute's value in r, as an explanation shows it.
+func (n *attrNode) saw(r *Record) string {
+	if !r.present(n.bit) {
+		return "missing"
+	}
+	sl := &r.set.slots[n.slot]
+	switch sl.typ {
+	case TypeString:
+		return strconv.Quote(r.strs[n.aux])
+	case TypeNumber:
+		return strconv.FormatFloat(math.Float64frombits(r.words[n.word]), 'f', -1, 64)
+	case TypeDecimal:
+		return r.decs[n.aux].String()
+	case TypeBool:
+		return strconv.FormatBool(r.words[n.word] == 1)
+	case TypeTime:
+		return n.stamp(r).time().Format("2006-01-02T15:04:05.999999999Z07:00")
+	case TypeStrings:
+		var b strings.Builder
+		writeStrings(&b, r.lists[n.aux])
+		return b.String()
+	}
+	return ""
+}
+
+func (n *attrNode) stamp(r *Record) stamp {
+	return stamp{int64(r.words[n.word]), int32(r.words[n.word+1])}
+}
+
+func (n *attrNode) leaf(r *Record, held bool) Explanation {
+	return Explanation{Rule: n.text, Held: held, Saw: n.saw(r)}
+}
+
+type existsNode struct {
+	bit, slot int
+	text      string
+}
+
+func (n *existsNode) eval(r *Record, _ *Evaluator) bool { return r.present(n.bit) }
+
+func (n *existsNode) explain(r *Record, e *Evaluator) Explanation {
+	a := attrNode{bit: n.bit, slot: n.slot, text: n.text}
+	sl := &r.set.slots[n.slot]
+	a.word, a.aux = sl.word, sl.aux
+	return a.leaf(r, n.eval(r, e))
+}
+
+// strNode tests a string attribute: = and in by the number of the literal
+// the value equals, contains and prefix by the text.
+type strNode struct {
+	attrNode
+	op     Op
+	id     uint64
+	set    []uint64 // in: bits by literal number
+	needle string
+}
+
+func (n *strNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return n.op == Ne
+	}
+	switch n.op {
+	case Eq:
+		return r.words[n.word] == n.id
+	case Ne:
+		return r.words[n.word] != n.id
+	case In:
+		id := r.words[n.word]
+		return id>>6 < uint64(len(n.set)) && n.set[id>>6]&(1<<(id&63)) != 0
+	case Contains:
+		return containsFold(r.strs[n.aux], n.needle)
+	case Prefix:
+		return strings.HasPrefix(r.strs[n.aux], n.needle)
+	}
+	return false
+}
+
+func (n *strNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// listNode tests whether a string list has an element.
+type listNode struct {
+	attrNode
+	want string
+}
+
+func (n *listNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return false
+	}
+	for _, s := range r.lists[n.aux] {
+		if s == n.want {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *listNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+type boolNode struct {
+	attrNode
+	want uint64
+	ne   bool
+}
+
+func (n *boolNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return n.ne
+	}
+	return (r.words[n.word] == n.want) != n.ne
+}
+
+func (n *boolNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// numTest is a test of a float64.
+type numTest struct {
+	op   Op
+	a, b float64
+	set  []float64
+}
+
+func (t *numTest) holds(v float64) bool {
+	switch t.op {
+	case Eq:
+		return v == t.a
+	case Ne:
+		return v != t.a
+	case Lt:
+		return v < t.a
+	case Le:
+		return v <= t.a
+	case Gt:
+		return v > t.a
+	case Ge:
+		return v >= t.a
+	case Between:
+		return t.a <= v && v <= t.b
+	case In:
+		for _, x := range t.set {
+			if v == x {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type numNode struct {
+	attrNode
+	test numTest
+}
+
+func (n *numNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return n.test.op == Ne
+	}
+	return n.test.holds(math.Float64frombits(r.words[n.word]))
+}
+
+func (n *numNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// decTest is an exact test of a decimal.
+type decTest struct {
+	op   Op
+	a, b decLit
+	set  []decLit
+}
+
+func (t *decTest) holds(v decOperand) bool {
+	switch t.op {
+	case Eq:
+		return cmpDec(v, &t.a) == 0
+	case Ne:
+		return cmpDec(v, &t.a) != 0
+	case Lt:
+		return cmpDec(v, &t.a) < 0
+	case Le:
+		return cmpDec(v, &t.a) <= 0
+	case Gt:
+		return cmpDec(v, &t.a) > 0
+	case Ge:
+		return cmpDec(v, &t.a) >= 0
+	case Between:
+		return cmpDec(v, &t.a) >= 0 && cmpDec(v, &t.b) <= 0
+	case In:
+		for i := range t.set {
+			if cmpDec(v, &t.set[i]) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type decNode struct {
+	attrNode
+	test decTest
+}
+
+func (n *decNode) operand(r *Record) decOperand {
+	e := int64(r.words[n.word+1])
+	if e == math.MinInt32 {
+		return decOperand{exact: r.decs[n.aux]}
+	}
+	return decOperand{f: fastDec{int64(r.words[n.word]), int32(e)}, ok: true}
+}
+
+func (n *decNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return n.test.op == Ne
+	}
+	return n.test.holds(n.operand(r))
+}
+
+func (n *decNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// timeTest is a test of an instant; within and before read the
+// evaluator's cut-off for their duration.
+type timeTest struct {
+	op   Op
+	a, b stamp
+	cut  int
+}
+
+func (t *timeTest) holds(v stamp, e *Evaluator) bool {
+	switch t.op {
+	case Eq:
+		return v == t.a
+	case Ne:
+		return v != t.a
+	case Lt:
+		return v.before(t.a)
+	case Le:
+		return !t.a.before(v)
+	case Gt:
+		return t.a.before(v)
+	case Ge:
+		return !v.before(t.a)
+	case Between:
+		return !v.before(t.a) && !t.b.before(v)
+	case Within:
+		return !v.before(e.cuts[t.cut]) && !e.nowS.before(v)
+	case Before:
+		return v.before(e.cuts[t.cut])
+	}
+	return false
+}
+
+type timeNode struct {
+	attrNode
+	test timeTest
+}
+
+func (n *timeNode) eval(r *Record, e *Evaluator) bool {
+	if !r.present(n.bit) {
+		return n.test.op == Ne
+	}
+	return n.test.holds(n.stamp(r), e)
+}
+
+func (n *timeNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// aggNode is what the tests of an aggregate share: which events, and how
+// far back.
+type aggNode struct {
+	filter int
+	win    int // the evaluator's cut-off, or −1 for all history
+	text   string
+}
+
+type countNode struct {
+	aggNode
+	test decTest
+}
+
+func (n *countNode) eval(r *Record, e *Evaluator) bool {
+	_, lo, hi := e.span(r, n.filter, n.win)
+	return n.test.holds(decOperand{f: fastDec{m: int64(hi - lo)}, ok: true})
+}
+
+func (n *countNode) explain(r *Record, e *Evaluator) Explanation {
+	_, lo, hi := e.span(r, n.filter, n.win)
+	return Explanation{Rule: n.text, Held: n.eval(r, e), Saw: strconv.Itoa(hi - lo)}
+}
+
+type sumNode struct {
+	aggNode
+	test decTest
+}
+
+func (n *sumNode) total(r *Record, e *Evaluator) decOperand {
+	ru, lo, hi := e.span(r, n.filter, n.win)
+	if ru == nil || lo == hi {
+		return decOperand{ok: true}
+	}
+	return ru.sums.window(ru.vals, lo, hi)
+}
+
+func (n *sumNode) eval(r *Record, e *Evaluator) bool { return n.test.holds(n.total(r, e)) }
+
+func (n *sumNode) explain(r *Record, e *Evaluator) Explanation {
+	v := n.total(r, e)
+	d := v.exact
+	if v.ok {
+		d = v.f.decimal()
+	}
+	return Explanation{Rule: n.text, Held: n.eval(r, e), Saw: d.String()}
+}
+
+// seenNode tests the first or last event's instant; with no test, it is
+// exists: whether there is one.
+type seenNode struct {
+	aggNode
+	last bool
+	test *timeTest
+}
+
+func (n *seenNode) at(r *Record, e *Evaluator) (stamp, bool) {
+	ru, lo, hi := e.span(r, n.filter, n.win)
+	if lo == hi {
+		return stamp{}, false
+	}
+	if n.last {
+		return ru.times[hi-1], true
+	}
+	return ru.times[lo], true
+}
+
+func (n *seenNode) eval(r *Record, e *Evaluator) bool {
+	v, ok := n.at(r, e)
+	switch {
+	case n.test == nil:
+		return ok
+	case !ok:
+		return n.test.op == Ne
+	}
+	return n.test.holds(v, e)
+}
+
+func (n *seenNode) explain(r *Record, e *Evaluator) Explanation {
+	x := Explanation{Rule: n.text, Held: n.eval(r, e), Saw: "no such event"}
+	if v, ok := n.at(r, e); ok {
+		x.Saw = v.time().Format("2006-01-02T15:04:05.999999999Z07:00")
+	}
+	return x
+}
+
+// containsFold reports whether sub occurs in s under Unicode simple case
+// folding, as PostHog's icontains and qun.Condition compare. It does not
+// allocate.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i < len(s); {
+		if hasPrefixFold(s[i:], sub) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	for prefix != "" {
+		if s == "" {
+			return false
+		}
+		r1, n1 := utf8.DecodeRuneInString(s)
+		r2, n2 := utf8.DecodeRuneInString(prefix)
+		if r1 != r2 && !equalFoldRune(r1, r2) {
+			return false
+		}
+		s, prefix = s[n1:], prefix[n2:]
+	}
+	return true
+}
+
+func equalFoldRune(r1, r2 rune) bool {
+	for r := unicode.SimpleFold(r1); r != r1; r = unicode.SimpleFold(r) {
+		if r == r2 {
+			return true
+		}
+	}
+	return false
+}
