@@ -81,6 +81,9 @@ func lex(input string) ([]token, error) {
 			if err != nil {
 				return nil, err
 			}
+			if !utf8.ValidString(input[start:end]) {
+				return nil, qun.SyntaxErrorAt(input, start, "invalid UTF-8 in string literal")
+			}
 			s, err := strconv.Unquote(input[start:end])
 			if err != nil {
 				return nil, qun.SyntaxErrorAt(input, start, "malformed string literal: write it as Go does, with \\\" and \\\\ escaped")
