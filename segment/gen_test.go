@@ -296,7 +296,7 @@ func genRule(depth int) *rapid.Generator[Rule] {
 		case 5:
 			return Rule{Or: rapid.SliceOfN(genRule(depth-1), 2, 3).Draw(t, "or")}
 		case 6:
-			inner := genRule(depth - 1).Draw(t, "not")
+			inner := genRule(depth-1).Draw(t, "not")
 			return Rule{Not: &inner}
 		}
 		of := rapid.SliceOfN(genRule(depth-1), 1, 3).Draw(t, "of")
