@@ -458,6 +458,10 @@ func (c *compiler) stringTest(r *Rule, path string, sl *slot, base attrNode) nod
 // numTest compiles a test of a float64 operand.
 func (c *compiler) numTest(r *Rule, path, what string) (numTest, bool) {
 	t := numTest{op: r.Op}
+	if !orderOp(r.Op) {
+		c.errorf(path+".op", "%s: test it with = != < <= > >= in between or exists, not %s", what, r.Op)
+		return t, false
+	}
 	vals := make([]float64, len(r.Values))
 	for i, v := range r.Values {
 		field := path + ".values[" + strconv.Itoa(i) + "]"
@@ -483,11 +487,18 @@ func (c *compiler) numTest(r *Rule, path, what string) (numTest, bool) {
 			c.errorf(path+".values", "between %s and %s can never hold: the low bound is above the high one", r.Values[0].Text, r.Values[1].Text)
 			return t, false
 		}
-	default:
-		c.errorf(path+".op", "%s: test it with = != < <= > >= in between or exists, not %s", what, r.Op)
-		return t, false
 	}
 	return t, true
+}
+
+// orderOp reports whether op is a test of ordered values: the
+// comparisons, in and between.
+func orderOp(op Op) bool {
+	switch op {
+	case Eq, Ne, Lt, Le, Gt, Ge, In, Between:
+		return true
+	}
+	return false
 }
 
 // decTest compiles a test of an exact decimal operand; count says the
@@ -495,6 +506,10 @@ func (c *compiler) numTest(r *Rule, path, what string) (numTest, bool) {
 // impossible.
 func (c *compiler) decTest(r *Rule, path, what string, count bool) (decTest, bool) {
 	t := decTest{op: r.Op}
+	if !orderOp(r.Op) {
+		c.errorf(path+".op", "%s: test it with = != < <= > >= in between, not %s", what, r.Op)
+		return t, false
+	}
 	vals := make([]decimal.Decimal, len(r.Values))
 	for i, v := range r.Values {
 		field := path + ".values[" + strconv.Itoa(i) + "]"
@@ -522,9 +537,6 @@ func (c *compiler) decTest(r *Rule, path, what string, count bool) (decTest, boo
 			c.errorf(path+".values", "between %s and %s can never hold: the low bound is above the high one", r.Values[0].Text, r.Values[1].Text)
 			return t, false
 		}
-	default:
-		c.errorf(path+".op", "%s: test it with = != < <= > >= in between, not %s", what, r.Op)
-		return t, false
 	}
 	if count && !countPossible(r.Op, vals) {
 		c.errorf(path, "%s can never hold: a count is a whole number, 0 or more", r.String())
@@ -558,6 +570,10 @@ func countPossible(op Op, vals []decimal.Decimal) bool {
 // timeTest compiles a test of an instant.
 func (c *compiler) timeTest(r *Rule, path, what string) (timeTest, bool) {
 	t := timeTest{op: r.Op, cut: -1}
+	if !orderOp(r.Op) && r.Op != Within && r.Op != Before || r.Op == In {
+		c.errorf(path+".op", "%s: test it with = != < <= > >= between within before or exists, not %s", what, r.Op)
+		return t, false
+	}
 	vals := make([]stamp, len(r.Values))
 	for i, v := range r.Values {
 		field := path + ".values[" + strconv.Itoa(i) + "]"
@@ -583,9 +599,6 @@ func (c *compiler) timeTest(r *Rule, path, what string) (timeTest, bool) {
 		}
 	case Within, Before:
 		t.cut = c.window(r.Duration)
-	default:
-		c.errorf(path+".op", "%s: test it with = != < <= > >= between within before or exists, not %s", what, r.Op)
-		return t, false
 	}
 	return t, true
 }
