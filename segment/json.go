@@ -271,9 +271,121 @@ func (s *Schema) UnmarshalJSON(data []byte) error {
 	if err := field(fields, "tags", &v.Tags, "a list of tag names"); err != nil {
 		return err
 	}
+	if len(v.Tags) == 0 {
+		v.Tags = nil // an empty list and none are the same
+	}
 	if err := v.Validate(); err != nil {
 		return err
 	}
 	*s = v
+	return nil
+}
+
+// UnmarshalJSON reads interests strictly (see the package documentation)
+// and validates them. On error in is left unchanged.
+func (in *Interests) UnmarshalJSON(data []byte) error {
+	fields, err := object(data, "interests", "decay", "threshold", "rules")
+	if err != nil {
+		return err
+	}
+	var v Interests
+	if raw, ok := fields["decay"]; ok {
+		df, err := object(raw, "a decay", "half_life")
+		if err == nil {
+			err = field(df, "half_life", &v.Decay.HalfLife, "a duration such as \"30d\"")
+		}
+		if err != nil {
+			return qun.Within("decay", err)
+		}
+	}
+	if err := field(fields, "threshold", &v.Threshold, "a number"); err != nil {
+		return err
+	}
+	if raw, ok := fields["rules"]; ok && string(bytes.TrimSpace(raw)) != "null" {
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return qun.Invalid("rules", "must be a list of rules")
+		}
+		for i, item := range items {
+			var r InterestRule
+			rf, err := object(item, "an interest rule", "event", "tag", "tag_prop", "prefix", "weight")
+			if err == nil {
+				if raw, ok := rf["event"]; ok {
+					err = qun.Within("event", decodeFilter(raw, &r.Event))
+				}
+			}
+			if err == nil {
+				err = errors.Join(
+					field(rf, "tag", &r.Tag, "a tag name"),
+					field(rf, "tag_prop", &r.TagProp, "a property key"),
+					field(rf, "prefix", &r.Prefix, "a string"),
+					field(rf, "weight", &r.Weight, "a number"),
+				)
+			}
+			if err != nil {
+				return qun.Within("rules["+strconv.Itoa(i)+"]", err)
+			}
+			v.Rules = append(v.Rules, r)
+		}
+	}
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	*in = v
+	return nil
+}
+
+// UnmarshalJSON reads a portrait spec strictly. Whether its attributes and
+// tags exist is checked when a portrait is drawn.
+func (p *PortraitSpec) UnmarshalJSON(data []byte) error {
+	fields, err := object(data, "a portrait spec", "histograms", "top", "tags")
+	if err != nil {
+		return err
+	}
+	var v PortraitSpec
+	list := func(name string, each func(i int, item json.RawMessage) error) error {
+		raw, ok := fields[name]
+		if !ok || string(bytes.TrimSpace(raw)) == "null" {
+			return nil
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return qun.Invalid(name, "must be a list")
+		}
+		for i, item := range items {
+			if err := each(i, item); err != nil {
+				return qun.Within(name+"["+strconv.Itoa(i)+"]", err)
+			}
+		}
+		return nil
+	}
+	err = errors.Join(
+		list("histograms", func(i int, item json.RawMessage) error {
+			var h HistogramSpec
+			hf, err := object(item, "a histogram", "attr", "bounds")
+			if err == nil {
+				err = errors.Join(field(hf, "attr", &h.Attr, "an attribute's name"), field(hf, "bounds", &h.Bounds, "a list of numbers"))
+			}
+			v.Histograms = append(v.Histograms, h)
+			return err
+		}),
+		list("top", func(i int, item json.RawMessage) error {
+			var t TopSpec
+			tf, err := object(item, "a top", "attr", "k")
+			if err == nil {
+				err = errors.Join(field(tf, "attr", &t.Attr, "an attribute's name"), field(tf, "k", &t.K, "a whole number"))
+			}
+			v.Top = append(v.Top, t)
+			return err
+		}),
+		field(fields, "tags", &v.Tags, "a list of tag names"),
+	)
+	if err != nil {
+		return err
+	}
+	if len(v.Tags) == 0 {
+		v.Tags = nil
+	}
+	*p = v
 	return nil
 }
