@@ -205,7 +205,11 @@ func (n *attrNode) saw(r *Record) string {
 	case TypeNumber:
 		return strconv.FormatFloat(math.Float64frombits(r.words[n.word]), 'f', -1, 64)
 	case TypeDecimal:
-		return r.decs[n.aux].String()
+		d := (&decNode{attrNode: *n}).operand(r)
+		if d.ok {
+			return d.f.decimal().String()
+		}
+		return d.exact.String()
 	case TypeBool:
 		return strconv.FormatBool(r.words[n.word] == 1)
 	case TypeTime:
@@ -485,10 +489,10 @@ type sumNode struct {
 
 func (n *sumNode) total(r *Record, e *Evaluator) decOperand {
 	ru, lo, hi := e.span(r, n.filter, n.win)
-	if ru == nil || lo == hi {
+	if ru == nil || lo == hi || ru.sum == nil {
 		return decOperand{ok: true}
 	}
-	return ru.sums.window(ru.vals, lo, hi)
+	return ru.sum.sums.window(ru.sum.vals, lo, hi)
 }
 
 func (n *sumNode) eval(r *Record, e *Evaluator) bool { return n.test.holds(n.total(r, e)) }

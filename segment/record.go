@@ -30,7 +30,7 @@ type Record struct {
 	words []uint64 // presence bits, then the attributes' value words
 	strs  []string
 	lists [][]string
-	decs  []decimal.Decimal
+	decs  []decimal.Decimal // decimals whose coefficient does not fit an int64; nil until one is set
 	tags  []tagRef
 	runs  []run // by filter; nil until the record holds an event
 }
@@ -46,8 +46,13 @@ type tagRef struct {
 // run is the member's events that pass one filter, in time order.
 type run struct {
 	times []stamp
-	vals  []decimal.Decimal // kept when a sum reads the filter
-	sums  prefixSums
+	sum   *summed // when a sum reads the filter
+}
+
+// summed is the values of a run's events, and their running totals.
+type summed struct {
+	vals []decimal.Decimal
+	sums prefixSums
 }
 
 // stamp is an instant as Unix seconds and nanoseconds: exact over all the
@@ -75,9 +80,6 @@ func (s *Set) NewRecord(id qun.MemberID) *Record {
 	if s.nLists > 0 {
 		r.lists = make([][]string, s.nLists)
 	}
-	if s.nDecs > 0 {
-		r.decs = make([]decimal.Decimal, s.nDecs)
-	}
 	return r
 }
 
@@ -97,8 +99,10 @@ func (r *Record) Reset(id qun.MemberID) {
 	for i := range r.runs {
 		ru := &r.runs[i]
 		ru.times = ru.times[:0]
-		ru.vals = ru.vals[:0]
-		ru.sums.rebuild(nil, 0)
+		if ru.sum != nil {
+			ru.sum.vals = ru.sum.vals[:0]
+			ru.sum.sums.rebuild(nil, 0)
+		}
 	}
 }
 
@@ -156,10 +160,13 @@ func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 	f, ok := fastOf(v)
 	if !ok {
 		f.e = math.MinInt32 // not held in words: compare v itself
+		if r.decs == nil {
+			r.decs = make([]decimal.Decimal, r.set.nDecs)
+		}
+		r.decs[sl.aux] = v
 	}
 	r.words[sl.word] = uint64(f.m)
 	r.words[sl.word+1] = uint64(int64(f.e))
-	r.decs[sl.aux] = v
 	r.mark(sl)
 	return nil
 }
@@ -319,8 +326,11 @@ func (r *Record) AddEvent(e qun.Event) error {
 			if e.Value.Valid {
 				v = e.Value.Decimal
 			}
-			ru.vals = slices.Insert(ru.vals, i, v)
-			ru.sums.rebuild(ru.vals, i)
+			if ru.sum == nil {
+				ru.sum = &summed{}
+			}
+			ru.sum.vals = slices.Insert(ru.sum.vals, i, v)
+			ru.sum.sums.rebuild(ru.sum.vals, i)
 		}
 	}
 	return nil
