@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qunkit/qun"
 	"github.com/shopspring/decimal"
@@ -104,6 +105,9 @@ func Compile(schema Schema, segments []Segment) (*Set, error) {
 	}
 	if err := errors.Join(c.errs...); err != nil {
 		return nil, err
+	}
+	for _, a := range c.aggs {
+		a.summed = s.filters[a.filter].summed
 	}
 	order, err := dependencyOrder(s.segments, refs)
 	if err != nil {
@@ -251,6 +255,7 @@ type compiler struct {
 	set     *Set
 	errs    []error
 	refs    []int
+	aggs    []*aggNode // told at the end whether their filter keeps totals
 	windows map[qun.Duration]int
 	filters map[string]int
 }
@@ -420,39 +425,44 @@ func (c *compiler) attribute(r *Rule, path, text string) node {
 }
 
 func (c *compiler) stringTest(r *Rule, path string, sl *slot, base attrNode) node {
-	n := &strNode{attrNode: base, op: r.Op}
 	for i, v := range r.Values {
 		if v.Kind != KindString {
 			c.errorf(path+".values["+strconv.Itoa(i)+"]", "%s is a string, compared with %s", r.Attr, describeValue(v))
 			return falseNode{base.text}
 		}
 	}
-	intern := func(s string) uint64 {
-		id, ok := sl.dict[s]
-		if !ok {
-			id = uint64(len(sl.dict) + 1)
-			sl.dict[s] = id
-		}
-		return id
-	}
 	switch r.Op {
-	case Eq, Ne:
-		n.id = intern(r.Values[0].Text)
-	case In:
+	case Eq, Ne, In:
+		n := &strSetNode{attrNode: base, negate: r.Op == Ne}
 		for _, v := range r.Values {
-			id := intern(v.Text)
+			id, ok := sl.dict[v.Text]
+			if !ok {
+				id = uint64(len(sl.dict) + 1)
+				sl.dict[v.Text] = id
+			}
 			for int(id>>6) >= len(n.set) {
 				n.set = append(n.set, 0)
 			}
 			n.set[id>>6] |= 1 << (id & 63)
 		}
-	case Contains, Prefix:
-		n.needle = r.Values[0].Text
-	default:
-		c.errorf(path+".op", "%s is a string: test it with = != in contains prefix or exists, not %s (strings have no order here)", r.Attr, r.Op)
-		return falseNode{base.text}
+		return n
+	case Contains:
+		needle := r.Values[0].Text
+		n := &containsNode{attrNode: base, needle: needle, ascii: true}
+		for i := 0; i < len(needle); i++ {
+			if needle[i] >= utf8.RuneSelf {
+				n.ascii = false
+			}
+		}
+		if n.ascii {
+			n.lower = strings.ToLower(needle)
+		}
+		return n
+	case Prefix:
+		return &prefixNode{attrNode: base, prefix: r.Values[0].Text}
 	}
-	return n
+	c.errorf(path+".op", "%s is a string: test it with = != in contains prefix or exists, not %s (strings have no order here)", r.Attr, r.Op)
+	return falseNode{base.text}
 }
 
 // numTest compiles a test of a float64 operand.
@@ -630,18 +640,25 @@ func (c *compiler) aggregate(r *Rule, path, text string) node {
 			return falseNode{text}
 		}
 		if a.Func == Count {
-			return &countNode{aggNode: base, test: t}
+			n := &countNode{aggNode: base, test: t}
+			c.aggs = append(c.aggs, &n.aggNode)
+			return n
 		}
-		return &sumNode{aggNode: base, test: t}
+		n := &sumNode{aggNode: base, test: t}
+		c.aggs = append(c.aggs, &n.aggNode)
+		return n
 	case First, Last:
+		n := &seenNode{aggNode: base, last: a.Func == Last}
+		c.aggs = append(c.aggs, &n.aggNode)
 		if r.Op == Exists {
-			return &seenNode{aggNode: base, last: a.Func == Last}
+			return n
 		}
 		t, ok := c.timeTest(r, path, what+" is a time")
 		if !ok {
 			return falseNode{text}
 		}
-		return &seenNode{aggNode: base, last: a.Func == Last, test: &t}
+		n.test = &t
+		return n
 	}
 	c.errorf(path+".agg.func", "not an aggregate function")
 	return falseNode{text}

@@ -48,12 +48,21 @@ func mulPow10(m int64, k int64) (int64, bool) {
 	if k > 18 {
 		return 0, false
 	}
-	p := pow10[k]
-	if m > math.MaxInt64/p || m < math.MinInt64/p {
+	if m > maxMul[k] || m < -maxMul[k] {
 		return 0, false
 	}
-	return m * p, true
+	return m * pow10[k], true
 }
+
+// maxMul[k] is the largest magnitude that can be multiplied by 10^k
+// without overflowing an int64. (The one more negative value that could,
+// −2^63 / 10^k, is not a whole number for k ≥ 1.)
+var maxMul = func() (t [19]int64) {
+	for k, p := range pow10 {
+		t[k] = math.MaxInt64 / p
+	}
+	return t
+}()
 
 // cmpFast compares a and b exactly. It brings the one with the larger
 // exponent down to the other's. When that overflows, the scaled
@@ -119,76 +128,53 @@ func cmpDec(v decOperand, lit *decLit) int {
 	return x.Cmp(lit.exact)
 }
 
-// prefixSums keeps the running totals of a run of event values, all at
-// one exponent, so that the sum over any window is one subtraction. exact
-// is false once a total no longer fits; the values are then summed with
-// decimal.Decimal when asked.
-type prefixSums struct {
-	sums  []int64 // sums[i] is the total of the first i values
-	exp   int32
-	exact bool
-}
-
-// rebuild recomputes the totals from position from on, for vals.
-func (p *prefixSums) rebuild(vals []decimal.Decimal, from int) {
-	if cap(p.sums) < len(vals)+1 {
-		grown := make([]int64, len(vals)+1, 2*len(vals)+2)
-		copy(grown, p.sums)
-		p.sums = grown
+// insertTotal inserts the value v at position i of a run whose running
+// totals are totals (totals[k] is the sum of the first k values, as a
+// count of 10^exp), rescaling them if v is finer. ok is false when v or a
+// total does not fit an int64; the inputs are then returned unchanged.
+func insertTotal(totals []int64, exp int32, i int, v decimal.Decimal) ([]int64, int32, bool) {
+	f, ok := fastOf(v)
+	if !ok {
+		return totals, exp, false
 	}
-	p.sums = p.sums[:len(vals)+1]
-	if from == 0 {
-		p.sums[0] = 0
-		p.exact = true
-		p.exp = 0
-		for _, v := range vals {
-			p.exp = min(p.exp, v.Exponent())
-		}
+	newExp := min(exp, f.e)
+	scale := int64(exp) - int64(newExp)
+	vm, ok := mulPow10(f.m, int64(f.e)-int64(newExp))
+	if !ok {
+		return totals, exp, false
 	}
-	if !p.exact {
-		return
-	}
-	for i := from; i < len(vals); i++ {
-		f, ok := fastOf(vals[i])
+	out := make([]int64, len(totals)+1)
+	for k, t := range totals {
+		t, ok := mulPow10(t, scale)
 		if !ok {
-			p.exact = false
-			return
+			return totals, exp, false
 		}
-		if f.e < p.exp {
-			// A finer value: rescale the totals so far.
-			k := int64(p.exp) - int64(f.e)
-			for j := 0; j <= i; j++ {
-				if p.sums[j], ok = mulPow10(p.sums[j], k); !ok {
-					p.exact = false
-					return
-				}
+		if k < i+1 {
+			out[k] = t
+		}
+		if k >= i {
+			s := t + vm
+			if (vm > 0 && s < t) || (vm < 0 && s > t) {
+				return totals, exp, false
 			}
-			p.exp = f.e
+			out[k+1] = s
 		}
-		m, ok := mulPow10(f.m, int64(f.e)-int64(p.exp))
-		if !ok {
-			p.exact = false
-			return
-		}
-		s := p.sums[i] + m
-		if (m > 0 && s < p.sums[i]) || (m < 0 && s > p.sums[i]) {
-			p.exact = false
-			return
-		}
-		p.sums[i+1] = s
 	}
+	return out, newExp, true
 }
 
-// window returns the sum of vals[lo:hi].
-func (p *prefixSums) window(vals []decimal.Decimal, lo, hi int) decOperand {
-	if p.exact {
-		a, b := p.sums[hi], p.sums[lo]
+// windowTotal returns the sum of the values lo to hi of a summed run: the
+// difference of two running totals, or, when the totals do not fit,
+// the exact values added up (allocating).
+func windowTotal(hdr uint64, sums []uint64, vals []decimal.Decimal, lo, hi int) decOperand {
+	if hdr&inexactBit == 0 {
+		a, b := int64(sums[hi]), int64(sums[lo])
 		d := a - b
-		if (b < 0 && d < a) || (b > 0 && d > a) {
-			// The difference overflows; add exactly below.
-		} else {
-			return decOperand{f: fastDec{d, p.exp}, ok: true}
+		if !((b < 0 && d < a) || (b > 0 && d > a)) {
+			return decOperand{f: fastDec{d, int32(uint32(hdr))}, ok: true}
 		}
+		total := decimal.New(a, int32(uint32(hdr))).Sub(decimal.New(b, int32(uint32(hdr))))
+		return decOperand{exact: total}
 	}
 	total := decimal.Zero
 	for _, v := range vals[lo:hi] {

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 )
 
@@ -61,19 +62,29 @@ func (e *Evaluator) AppendMatches(dst []int, r *Record) []int {
 		return dst
 	}
 	e.evalAll(r)
-	for i := range e.set.segments {
-		if e.bits[i>>6]&(1<<(i&63)) != 0 {
-			dst = append(dst, i)
+	for wi, w := range e.bits {
+		for w != 0 {
+			dst = append(dst, wi*64+bits.TrailingZeros64(w))
+			w &= w - 1
 		}
 	}
 	return dst
 }
 
 // evalAll evaluates every segment for r, leaving the results in e.bits.
+// In dependency order every segment a reference reads is done before it,
+// so all are marked done first and the memo is not consulted.
 func (e *Evaluator) evalAll(r *Record) {
-	clear(e.done)
+	for i := range e.done {
+		e.done[i] = ^uint64(0)
+	}
 	for _, i := range e.set.order {
-		e.segment(r, i)
+		w, m := i>>6, uint64(1)<<(i&63)
+		if e.set.roots[i].eval(r, e) {
+			e.bits[w] |= m
+		} else {
+			e.bits[w] &^= m
+		}
 	}
 }
 
@@ -114,31 +125,46 @@ func (s *Set) Explain(r *Record, segment string, now time.Time) (Explanation, er
 	return s.At(now).Explain(r, segment)
 }
 
-// span returns the member's events of filter f that count at the
-// evaluator's instant with window win (−1 for all history): ru.times[lo:hi].
-func (e *Evaluator) span(r *Record, f, win int) (ru *run, lo, hi int) {
-	if r.runs == nil {
-		return nil, 0, 0
-	}
-	ru = &r.runs[f]
-	ts := ru.times
-	hi = len(ts)
-	if hi > 0 && e.nowS.before(ts[hi-1]) {
-		hi = firstAfter(ts, e.nowS)
-	}
-	if win >= 0 {
-		lo = firstFrom(ts[:hi], e.cuts[win])
-	}
-	return ru, lo, hi
+// runView is one run of a record's events: the instants, two words each,
+// and for a summed run its header and running totals.
+type runView struct {
+	times []uint64
+	hdr   uint64
+	sums  []uint64
 }
 
-// firstAfter returns the index of the first instant after t in the
-// sorted ts.
-func firstAfter(ts []stamp, t stamp) int {
-	lo, hi := 0, len(ts)
+func (v *runView) at(i int) stamp { return stamp{int64(v.times[2*i]), int32(v.times[2*i+1])} }
+
+// span returns the member's events of filter f that count at the
+// evaluator's instant with window win (−1 for all history): events lo to
+// hi of the run.
+func (e *Evaluator) span(r *Record, f, win int, summed bool) (v runView, lo, hi int) {
+	run := r.data[r.off(f):r.off(f+1)]
+	if len(run) == 0 {
+		return v, 0, 0
+	}
+	if summed {
+		n := (len(run) - 2) / 3
+		v = runView{hdr: run[0], times: run[1 : 1+2*n], sums: run[1+2*n:]}
+	} else {
+		v.times = run
+	}
+	hi = len(v.times) / 2
+	if hi > 0 && e.nowS.before(v.at(hi-1)) {
+		hi = firstAfter(&v, e.nowS)
+	}
+	if win >= 0 {
+		lo = firstFrom(&v, hi, e.cuts[win])
+	}
+	return v, lo, hi
+}
+
+// firstAfter returns the index of the first instant after t in the run.
+func firstAfter(v *runView, t stamp) int {
+	lo, hi := 0, len(v.times)/2
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if t.before(ts[mid]) {
+		if t.before(v.at(mid)) {
 			hi = mid
 		} else {
 			lo = mid + 1
@@ -147,13 +173,13 @@ func firstAfter(ts []stamp, t stamp) int {
 	return lo
 }
 
-// firstFrom returns the index of the first instant at or after t in the
-// sorted ts.
-func firstFrom(ts []stamp, t stamp) int {
-	lo, hi := 0, len(ts)
+// firstFrom returns the index of the first instant at or after t among the
+// run's first n.
+func firstFrom(v *runView, n int, t stamp) int {
+	lo, hi := 0, n
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if ts[mid].before(t) {
+		if v.at(mid).before(t) {
 			lo = mid + 1
 		} else {
 			hi = mid

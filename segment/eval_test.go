@@ -298,3 +298,38 @@ func TestEvaluateAllocatesNothing(t *testing.T) {
 		t.Errorf("Match allocates %v times per member", n)
 	}
 }
+
+// The ASCII path of contains agrees with Unicode simple folding.
+func TestContainsFold(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   bool
+	}{
+		{"Hangzhou", "ZHOU", true},
+		{"Hangzhou", "", true},
+		{"", "a", false},
+		{"Kelvin", "\u212aelvin", true}, // the Kelvin sign folds to K
+		{"\u212aelvin", "kelvin", true},
+		{"Straße", "STRASSE", false}, // simple folding does not expand ß
+		{"ſtop", "STOP", true},       // the long s folds to s
+		{"上海 Shanghai", "shang", true},
+		{"abc", "abcd", false},
+	}
+	for _, tt := range tests {
+		got := containsFold(tt.s, tt.sub)
+		if got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+		}
+		n := containsNode{needle: tt.sub, ascii: true}
+		for i := 0; i < len(tt.sub); i++ {
+			if tt.sub[i] >= 0x80 {
+				n.ascii = false
+			}
+		}
+		if n.ascii {
+			if found, ok := containsLowerASCII(tt.s, strings.ToLower(tt.sub)); ok && found != tt.want {
+				t.Errorf("containsLowerASCII(%q, %q) = %v", tt.s, tt.sub, found)
+			}
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // node is a compiled rule. eval must not allocate: it reads the record
@@ -146,15 +148,15 @@ type tagNode struct {
 }
 
 func (n *tagNode) eval(r *Record, e *Evaluator) bool {
-	tags := r.tags
+	tags := r.tagData()
 	j := 0
 	for _, id := range n.ids {
-		for j < len(tags) && tags[j].id < id {
-			j++
+		for j < len(tags) && uint32(tags[j]>>32) < uint32(id) {
+			j += tagWords
 		}
 		held := false
-		for k := j; k < len(tags) && tags[k].id == id; k++ {
-			if tags[k].weight >= n.min && e.nowS.before(tags[k].expires) {
+		for k := j; k+tagWords <= len(tags) && uint32(tags[k]>>32) == uint32(id); k += tagWords {
+			if math.Float64frombits(tags[k+1]) >= n.min && e.nowS.before(stamp{int64(tags[k+2]), int32(uint32(tags[k]))}) {
 				held = true
 				break
 			}
@@ -168,11 +170,13 @@ func (n *tagNode) eval(r *Record, e *Evaluator) bool {
 
 func (n *tagNode) explain(r *Record, e *Evaluator) Explanation {
 	var saw []string
+	tags := r.tagData()
 	for _, id := range n.ids {
 		best, held := 0.0, false
-		for _, t := range r.tags {
-			if t.id == id && e.nowS.before(t.expires) && (!held || t.weight > best) {
-				best, held = t.weight, true
+		for k := 0; k+tagWords <= len(tags); k += tagWords {
+			w := math.Float64frombits(tags[k+1])
+			if uint32(tags[k]>>32) == uint32(id) && e.nowS.before(stamp{int64(tags[k+2]), int32(uint32(tags[k]))}) && (!held || w > best) {
+				best, held = w, true
 			}
 		}
 		s := strconv.Quote(r.set.tagNames[id]) + ": "
@@ -203,7 +207,7 @@ func (n *attrNode) saw(r *Record) string {
 	case TypeString:
 		return strconv.Quote(r.strs[n.aux])
 	case TypeNumber:
-		return strconv.FormatFloat(math.Float64frombits(r.words[n.word]), 'f', -1, 64)
+		return strconv.FormatFloat(math.Float64frombits(r.data[n.word]), 'f', -1, 64)
 	case TypeDecimal:
 		d := (&decNode{attrNode: *n}).operand(r)
 		if d.ok {
@@ -211,7 +215,7 @@ func (n *attrNode) saw(r *Record) string {
 		}
 		return d.exact.String()
 	case TypeBool:
-		return strconv.FormatBool(r.words[n.word] == 1)
+		return strconv.FormatBool(r.data[n.word] == 1)
 	case TypeTime:
 		return n.stamp(r).time().Format("2006-01-02T15:04:05.999999999Z07:00")
 	case TypeStrings:
@@ -223,7 +227,7 @@ func (n *attrNode) saw(r *Record) string {
 }
 
 func (n *attrNode) stamp(r *Record) stamp {
-	return stamp{int64(r.words[n.word]), int32(r.words[n.word+1])}
+	return stamp{int64(r.data[n.word]), int32(r.data[n.word+1])}
 }
 
 func (n *attrNode) leaf(r *Record, held bool) Explanation {
@@ -244,37 +248,61 @@ func (n *existsNode) explain(r *Record, e *Evaluator) Explanation {
 	return a.leaf(r, n.eval(r, e))
 }
 
-// strNode tests a string attribute: = and in by the number of the literal
-// the value equals, contains and prefix by the text.
-type strNode struct {
+// strSetNode tests a string attribute by the number of the literal its
+// value equals: = and in hold when the number is in the set, != when it
+// is not.
+type strSetNode struct {
 	attrNode
-	op     Op
-	id     uint64
-	set    []uint64 // in: bits by literal number
-	needle string
+	set    []uint64 // bits by literal number
+	negate bool
 }
 
-func (n *strNode) eval(r *Record, _ *Evaluator) bool {
+func (n *strSetNode) eval(r *Record, _ *Evaluator) bool {
 	if !r.present(n.bit) {
-		return n.op == Ne
+		return n.negate
 	}
-	switch n.op {
-	case Eq:
-		return r.words[n.word] == n.id
-	case Ne:
-		return r.words[n.word] != n.id
-	case In:
-		id := r.words[n.word]
-		return id>>6 < uint64(len(n.set)) && n.set[id>>6]&(1<<(id&63)) != 0
-	case Contains:
-		return containsFold(r.strs[n.aux], n.needle)
-	case Prefix:
-		return strings.HasPrefix(r.strs[n.aux], n.needle)
-	}
-	return false
+	id := r.data[n.word]
+	in := id>>6 < uint64(len(n.set)) && n.set[id>>6]&(1<<(id&63)) != 0
+	return in != n.negate
 }
 
-func (n *strNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+func (n *strSetNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// containsNode tests whether a string attribute contains the needle,
+// ignoring case.
+type containsNode struct {
+	attrNode
+	needle string
+	lower  string // the needle in ASCII lower case, when it is ASCII
+	ascii  bool
+}
+
+func (n *containsNode) eval(r *Record, _ *Evaluator) bool {
+	if !r.present(n.bit) {
+		return false
+	}
+	s := r.strs[n.aux]
+	if n.ascii {
+		if found, ok := containsLowerASCII(s, n.lower); ok {
+			return found
+		}
+	}
+	return containsFold(s, n.needle)
+}
+
+func (n *containsNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
+
+// prefixNode tests whether a string attribute begins with the prefix.
+type prefixNode struct {
+	attrNode
+	prefix string
+}
+
+func (n *prefixNode) eval(r *Record, _ *Evaluator) bool {
+	return r.present(n.bit) && strings.HasPrefix(r.strs[n.aux], n.prefix)
+}
+
+func (n *prefixNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
 
 // listNode tests whether a string list has an element.
 type listNode struct {
@@ -306,7 +334,7 @@ func (n *boolNode) eval(r *Record, _ *Evaluator) bool {
 	if !r.present(n.bit) {
 		return n.ne
 	}
-	return (r.words[n.word] == n.want) != n.ne
+	return (r.data[n.word] == n.want) != n.ne
 }
 
 func (n *boolNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
@@ -353,7 +381,7 @@ func (n *numNode) eval(r *Record, _ *Evaluator) bool {
 	if !r.present(n.bit) {
 		return n.test.op == Ne
 	}
-	return n.test.holds(math.Float64frombits(r.words[n.word]))
+	return n.test.holds(math.Float64frombits(r.data[n.word]))
 }
 
 func (n *numNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
@@ -397,11 +425,11 @@ type decNode struct {
 }
 
 func (n *decNode) operand(r *Record) decOperand {
-	e := int64(r.words[n.word+1])
+	e := int64(r.data[n.word+1])
 	if e == math.MinInt32 {
 		return decOperand{exact: r.decs[n.aux]}
 	}
-	return decOperand{f: fastDec{int64(r.words[n.word]), int32(e)}, ok: true}
+	return decOperand{f: fastDec{int64(r.data[n.word]), int32(e)}, ok: true}
 }
 
 func (n *decNode) eval(r *Record, _ *Evaluator) bool {
@@ -463,7 +491,8 @@ func (n *timeNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(
 // far back.
 type aggNode struct {
 	filter int
-	win    int // the evaluator's cut-off, or −1 for all history
+	win    int  // the evaluator's cut-off, or −1 for all history
+	summed bool // the filter's run keeps totals
 	text   string
 }
 
@@ -473,12 +502,12 @@ type countNode struct {
 }
 
 func (n *countNode) eval(r *Record, e *Evaluator) bool {
-	_, lo, hi := e.span(r, n.filter, n.win)
+	_, lo, hi := e.span(r, n.filter, n.win, n.summed)
 	return n.test.holds(decOperand{f: fastDec{m: int64(hi - lo)}, ok: true})
 }
 
 func (n *countNode) explain(r *Record, e *Evaluator) Explanation {
-	_, lo, hi := e.span(r, n.filter, n.win)
+	_, lo, hi := e.span(r, n.filter, n.win, n.summed)
 	return Explanation{Rule: n.text, Held: n.eval(r, e), Saw: strconv.Itoa(hi - lo)}
 }
 
@@ -488,11 +517,15 @@ type sumNode struct {
 }
 
 func (n *sumNode) total(r *Record, e *Evaluator) decOperand {
-	ru, lo, hi := e.span(r, n.filter, n.win)
-	if ru == nil || lo == hi || ru.sum == nil {
+	v, lo, hi := e.span(r, n.filter, n.win, true)
+	if lo == hi {
 		return decOperand{ok: true}
 	}
-	return ru.sum.sums.window(ru.sum.vals, lo, hi)
+	var vals []decimal.Decimal
+	if r.vals != nil {
+		vals = r.vals[n.filter]
+	}
+	return windowTotal(v.hdr, v.sums, vals, lo, hi)
 }
 
 func (n *sumNode) eval(r *Record, e *Evaluator) bool { return n.test.holds(n.total(r, e)) }
@@ -515,14 +548,14 @@ type seenNode struct {
 }
 
 func (n *seenNode) at(r *Record, e *Evaluator) (stamp, bool) {
-	ru, lo, hi := e.span(r, n.filter, n.win)
+	v, lo, hi := e.span(r, n.filter, n.win, n.summed)
 	if lo == hi {
 		return stamp{}, false
 	}
 	if n.last {
-		return ru.times[hi-1], true
+		return v.at(hi - 1), true
 	}
-	return ru.times[lo], true
+	return v.at(lo), true
 }
 
 func (n *seenNode) eval(r *Record, e *Evaluator) bool {
@@ -542,6 +575,38 @@ func (n *seenNode) explain(r *Record, e *Evaluator) Explanation {
 		x.Saw = v.time().Format("2006-01-02T15:04:05.999999999Z07:00")
 	}
 	return x
+}
+
+// containsLowerASCII reports whether lower, an ASCII string in lower
+// case, occurs in s ignoring ASCII case; ok is false when s is not all
+// ASCII. For ASCII text this is exactly containsFold: the letters whose
+// simple folds leave ASCII (K and the Kelvin sign, s and the long s) can
+// only match text that is not ASCII.
+func containsLowerASCII(s, lower string) (found, ok bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false, false
+		}
+	}
+	if lower == "" {
+		return true, true
+	}
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 // containsFold reports whether sub occurs in s under Unicode simple case

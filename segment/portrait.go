@@ -240,7 +240,7 @@ func (h *histogramAcc) add(r *Record) {
 	// The bucket is the number of bounds at or below the value.
 	var below func(i int) bool
 	if h.slot.typ == TypeNumber {
-		v := math.Float64frombits(r.words[h.slot.word])
+		v := math.Float64frombits(r.data[h.slot.word])
 		below = func(i int) bool { return h.bounds[i] <= v }
 	} else {
 		n := decNode{attrNode: attrNode{word: h.slot.word, aux: h.slot.aux}}
@@ -264,7 +264,7 @@ func (t *topAcc) add(r *Record, seen []string) []string {
 	case TypeString:
 		t.counts[r.strs[t.slot.aux]]++
 	case TypeBool:
-		t.counts[strconv.FormatBool(r.words[t.slot.word] == 1)]++
+		t.counts[strconv.FormatBool(r.data[t.slot.word] == 1)]++
 	case TypeStrings:
 		for _, v := range r.lists[t.slot.aux] {
 			if !slices.Contains(seen, v) {

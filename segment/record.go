@@ -10,13 +10,23 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Record is one member's data in the compact form a [Set] evaluates: the
-// attribute values in slots laid out by the schema (numbers, bools,
-// instants and decimals in machine words; strings also as the integer of
-// the literal they equal, so that = and in compare integers), the tags as
-// taxonomy numbers sorted for search (each with the tags above it), and
-// of the member's events only those the set's aggregates read, in time
-// order per filter, with running totals for sums.
+// Record is one member's data in the compact form a [Set] evaluates. A
+// record keeps nearly all of it in one array of machine words, laid out by
+// the set, so that evaluating a member reads a few consecutive cache
+// lines instead of chasing pointers:
+//
+//   - the attribute values, in slots laid out by the schema: numbers,
+//     bools, instants and decimals in words, and each string also as the
+//     number of the rule literal it equals, so that = and in compare
+//     integers;
+//   - of the member's events, only those the set's aggregates read: for
+//     each distinct event filter, their instants in time order, with
+//     running totals of their values where a sum reads them;
+//   - the tags, as taxonomy numbers in order, each with its weight and
+//     expiry, and repeated under every declared tag above it.
+//
+// Strings and string lists are kept beside the array for contains,
+// prefix and portraits.
 //
 // A host builds a record per member from its own storage, with
 // [Set.NewRecord] and the setters, and can reuse one record for many
@@ -27,33 +37,32 @@ import (
 type Record struct {
 	id    qun.MemberID
 	set   *Set
-	words []uint64 // presence bits, then the attributes' value words
+	data  []uint64 // see the layout below
 	strs  []string
 	lists [][]string
-	decs  []decimal.Decimal // decimals whose coefficient does not fit an int64; nil until one is set
-	tags  []tagRef
-	runs  []run // by filter; nil until the record holds an event
+	// decs holds the decimals whose coefficient does not fit an int64,
+	// and vals the exact event values of a summed run whose totals no
+	// longer fit; both nil until needed.
+	decs []decimal.Decimal
+	vals [][]decimal.Decimal
 }
 
-// tagRef is a tag of the member, under the number of a taxonomy tag it
-// counts for.
-type tagRef struct {
-	id      int32
-	weight  float64
-	expires stamp
-}
-
-// run is the member's events that pass one filter, in time order.
-type run struct {
-	times []stamp
-	sum   *summed // when a sum reads the filter
-}
-
-// summed is the values of a run's events, and their running totals.
-type summed struct {
-	vals []decimal.Decimal
-	sums prefixSums
-}
+// The layout of Record.data, for a set with W attribute words and F
+// event filters:
+//
+//	[0, W)        presence bits, then the attribute words
+//	[W, W+F+1)    offsets: run f is data[off(f):off(f+1)], and the tags
+//	              run from off(F) to the end
+//	runs          a count-only run is 2 words per event (Unix seconds,
+//	              nanoseconds); a summed run of n > 0 events is a header
+//	              (the totals' exponent, and a flag when they do not fit),
+//	              2n words of instants, and n+1 running totals
+//	tags          3 words per tag: number<<32 | expiry nanoseconds,
+//	              weight, expiry seconds
+const (
+	tagWords   = 3
+	inexactBit = 1 << 32
+)
 
 // stamp is an instant as Unix seconds and nanoseconds: exact over all the
 // years time.Time holds, and compared without allocating.
@@ -73,7 +82,9 @@ func (a stamp) time() time.Time { return time.Unix(a.sec, int64(a.nsec)).UTC() }
 
 // NewRecord returns an empty record for the member, laid out for s.
 func (s *Set) NewRecord(id qun.MemberID) *Record {
-	r := &Record{id: id, set: s, words: make([]uint64, s.words)}
+	r := &Record{id: id, set: s}
+	r.data = make([]uint64, s.header(), s.header()+8)
+	r.resetOffsets()
 	if s.nStrs > 0 {
 		r.strs = make([]string, s.nStrs)
 	}
@@ -83,27 +94,36 @@ func (s *Set) NewRecord(id qun.MemberID) *Record {
 	return r
 }
 
+// header is the number of words before a record's runs.
+func (s *Set) header() int { return s.words + len(s.filters) + 1 }
+
+func (r *Record) resetOffsets() {
+	h := uint64(r.set.header())
+	for f := r.set.words; f < int(h); f++ {
+		r.data[f] = h
+	}
+}
+
+// off returns where run f begins; off(F) is where the tags begin.
+func (r *Record) off(f int) int { return int(r.data[r.set.words+f]) }
+
+// tagData returns the tags' words.
+func (r *Record) tagData() []uint64 { return r.data[r.off(len(r.set.filters)):] }
+
 // ID returns the member the record is about.
 func (r *Record) ID() qun.MemberID { return r.id }
 
 // Reset empties r for another member, keeping the memory it has grown.
 func (r *Record) Reset(id qun.MemberID) {
 	r.id = id
-	clear(r.words)
+	r.data = r.data[:r.set.header()]
+	clear(r.data[:r.set.words])
+	r.resetOffsets()
 	clear(r.strs)
 	for i := range r.lists {
 		r.lists[i] = r.lists[i][:0]
 	}
-	clear(r.decs)
-	r.tags = r.tags[:0]
-	for i := range r.runs {
-		ru := &r.runs[i]
-		ru.times = ru.times[:0]
-		if ru.sum != nil {
-			ru.sum.vals = ru.sum.vals[:0]
-			ru.sum.sums.rebuild(nil, 0)
-		}
-	}
+	r.decs, r.vals = nil, nil
 }
 
 // slot finds the named attribute and checks its type.
@@ -119,9 +139,9 @@ func (r *Record) slot(name string, want Type) (*slot, error) {
 	return sl, nil
 }
 
-func (r *Record) mark(sl *slot) { r.words[sl.bit>>6] |= 1 << (sl.bit & 63) }
+func (r *Record) mark(sl *slot) { r.data[sl.bit>>6] |= 1 << (sl.bit & 63) }
 
-func (r *Record) present(bit int) bool { return r.words[bit>>6]&(1<<(bit&63)) != 0 }
+func (r *Record) present(bit int) bool { return r.data[bit>>6]&(1<<(bit&63)) != 0 }
 
 // SetString sets a string attribute.
 func (r *Record) SetString(name, v string) error {
@@ -129,7 +149,7 @@ func (r *Record) SetString(name, v string) error {
 	if err != nil {
 		return err
 	}
-	r.words[sl.word] = sl.dict[v] // 0 when no rule compares with v
+	r.data[sl.word] = sl.dict[v] // 0 when no rule compares with v
 	r.strs[sl.aux] = v
 	r.mark(sl)
 	return nil
@@ -146,7 +166,7 @@ func (r *Record) SetNumber(name string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return qun.Invalid(name, "must be a finite number")
 	}
-	r.words[sl.word] = math.Float64bits(v)
+	r.data[sl.word] = math.Float64bits(v)
 	r.mark(sl)
 	return nil
 }
@@ -165,8 +185,8 @@ func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 		}
 		r.decs[sl.aux] = v
 	}
-	r.words[sl.word] = uint64(f.m)
-	r.words[sl.word+1] = uint64(int64(f.e))
+	r.data[sl.word] = uint64(f.m)
+	r.data[sl.word+1] = uint64(int64(f.e))
 	r.mark(sl)
 	return nil
 }
@@ -177,9 +197,9 @@ func (r *Record) SetBool(name string, v bool) error {
 	if err != nil {
 		return err
 	}
-	r.words[sl.word] = 0
+	r.data[sl.word] = 0
 	if v {
-		r.words[sl.word] = 1
+		r.data[sl.word] = 1
 	}
 	r.mark(sl)
 	return nil
@@ -192,8 +212,8 @@ func (r *Record) SetTime(name string, v time.Time) error {
 		return err
 	}
 	st := stampOf(v)
-	r.words[sl.word] = uint64(st.sec)
-	r.words[sl.word+1] = uint64(st.nsec)
+	r.data[sl.word] = uint64(st.sec)
+	r.data[sl.word+1] = uint64(st.nsec)
 	r.mark(sl)
 	return nil
 }
@@ -249,7 +269,7 @@ func (r *Record) Unset(name string) error {
 		return qun.Invalid(name, "unknown attribute")
 	}
 	sl := &r.set.slots[i]
-	r.words[sl.bit>>6] &^= 1 << (sl.bit & 63)
+	r.data[sl.bit>>6] &^= 1 << (sl.bit & 63)
 	return nil
 }
 
@@ -272,9 +292,14 @@ func (r *Record) AddTag(t Tag) error {
 		if !ok {
 			continue
 		}
-		ref := tagRef{id: id, weight: t.Weight, expires: exp}
-		i, _ := slices.BinarySearchFunc(r.tags, id+1, func(t tagRef, id int32) int { return int(t.id - id) })
-		r.tags = slices.Insert(r.tags, i, ref)
+		// After the tags of the same number and below.
+		tags := r.tagData()
+		j := 0
+		for j < len(tags) && uint32(tags[j]>>32) <= uint32(id) {
+			j += tagWords
+		}
+		at := r.off(len(r.set.filters)) + j
+		r.data = slices.Insert(r.data, at, uint64(id)<<32|uint64(uint32(exp.nsec)), math.Float64bits(t.Weight), uint64(exp.sec))
 	}
 	return nil
 }
@@ -310,28 +335,91 @@ func (r *Record) AddEvent(e qun.Event) error {
 		if !spec.filter.Match(e) {
 			continue
 		}
-		if r.runs == nil {
-			r.runs = make([]run, len(r.set.filters))
-		}
-		ru := &r.runs[f]
-		// After every event at or before it: a new event usually comes
-		// last, which makes this an append.
-		i := len(ru.times)
-		for i > 0 && at.before(ru.times[i-1]) {
-			i--
-		}
-		ru.times = slices.Insert(ru.times, i, at)
 		if spec.summed {
 			v := decimal.Zero
 			if e.Value.Valid {
 				v = e.Value.Decimal
 			}
-			if ru.sum == nil {
-				ru.sum = &summed{}
-			}
-			ru.sum.vals = slices.Insert(ru.sum.vals, i, v)
-			ru.sum.sums.rebuild(ru.sum.vals, i)
+			r.addSummed(int(f), at, v)
+			continue
 		}
+		times := r.data[r.off(int(f)):r.off(int(f)+1)]
+		i := len(times) / 2
+		for i > 0 && at.before(stamp{int64(times[2*i-2]), int32(times[2*i-1])}) {
+			i--
+		}
+		r.data = slices.Insert(r.data, r.off(int(f))+2*i, uint64(at.sec), uint64(int64(at.nsec)))
+		r.shift(int(f), 2)
 	}
 	return nil
+}
+
+// shift moves the runs after f, and the tags, by delta words.
+func (r *Record) shift(f, delta int) {
+	for g := f + 1; g <= len(r.set.filters); g++ {
+		r.data[r.set.words+g] += uint64(delta)
+	}
+}
+
+// addSummed inserts an event with a value into summed run f, keeping the
+// running totals exact: at the finest exponent of the values while they
+// fit an int64, and as decimals in r.vals once they do not.
+func (r *Record) addSummed(f int, at stamp, v decimal.Decimal) {
+	old := r.data[r.off(f):r.off(f+1)]
+	n := 0
+	var hdr uint64
+	var times, sums []uint64
+	if len(old) > 0 {
+		n = (len(old) - 2) / 3
+		hdr, times, sums = old[0], old[1:1+2*n], old[1+2*n:]
+	}
+	i := n
+	for i > 0 && at.before(stamp{int64(times[2*i-2]), int32(times[2*i-1])}) {
+		i--
+	}
+	out := make([]uint64, 0, 3*(n+1)+2)
+	out = append(out, 0)
+	out = append(out, times[:2*i]...)
+	out = append(out, uint64(at.sec), uint64(int64(at.nsec)))
+	out = append(out, times[2*i:]...)
+	exp := int32(uint32(hdr))
+	if n == 0 {
+		exp = v.Exponent()
+	}
+	totals := make([]int64, n+1)
+	for k := range totals {
+		if k < len(sums) {
+			totals[k] = int64(sums[k])
+		}
+	}
+	exact := hdr&inexactBit == 0
+	if exact {
+		var ok bool
+		totals, exp, ok = insertTotal(totals, exp, i, v)
+		if !ok {
+			// The totals no longer fit: keep the values as decimals.
+			vals := make([]decimal.Decimal, n)
+			for k := range vals {
+				vals[k] = decimal.New(int64(sums[k+1])-int64(sums[k]), exp)
+			}
+			if r.vals == nil {
+				r.vals = make([][]decimal.Decimal, len(r.set.filters))
+			}
+			r.vals[f] = vals
+			exact = false
+		}
+	}
+	if !exact {
+		r.vals[f] = slices.Insert(r.vals[f], i, v)
+		totals = make([]int64, n+2)
+	}
+	out[0] = uint64(uint32(exp))
+	if !exact {
+		out[0] |= inexactBit
+	}
+	for _, t := range totals {
+		out = append(out, uint64(t))
+	}
+	r.data = slices.Replace(r.data, r.off(f), r.off(f+1), out...)
+	r.shift(f, len(out)-len(old))
 }
