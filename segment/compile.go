@@ -315,9 +315,9 @@ func (c *compiler) compile(r *Rule, path string) node {
 			kids[i] = c.compile(&list[i], path+"."+field+"["+strconv.Itoa(i)+"]")
 		}
 		if field == "and" {
-			return &andNode{kids: kids, text: text}
+			return &andNode{kids: kids, fast: cheapestFirst(kids), text: text}
 		}
-		return &orNode{kids: kids, text: text}
+		return &orNode{kids: kids, fast: cheapestFirst(kids), text: text}
 	case kindNot:
 		return &notNode{kid: c.compile(r.Not, path+".not"), text: text}
 	case kindAtLeast:
@@ -325,7 +325,7 @@ func (c *compiler) compile(r *Rule, path string) node {
 		for i := range r.Of {
 			kids[i] = c.compile(&r.Of[i], path+".of["+strconv.Itoa(i)+"]")
 		}
-		return &atLeastNode{k: r.AtLeast, kids: kids, text: text}
+		return &atLeastNode{k: r.AtLeast, kids: kids, fast: cheapestFirst(kids), text: text}
 	case kindSegment:
 		i, ok := c.set.index[r.Segment]
 		if !ok {

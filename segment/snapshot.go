@@ -56,18 +56,35 @@ func (s *Set) Evaluate(population iter.Seq[*Record], now time.Time) (*Snapshot, 
 }
 
 // evaluateRows evaluates the population into member IDs and rows of
-// result bits, in the population's order.
+// result bits, in the population's order. It gathers them in chunks and
+// joins them once at the end, so a population of millions is not copied
+// over and over as it grows.
 func (s *Set) evaluateRows(population iter.Seq[*Record], now time.Time) ([]qun.MemberID, []uint64, error) {
+	const chunk = 8192
 	e := s.At(now)
-	var ids []qun.MemberID
-	var rows []uint64
+	w := len(e.bits)
+	var idChunks [][]qun.MemberID
+	var rowChunks [][]uint64
+	n := 0
 	for r := range population {
 		if r.set != s {
 			return nil, nil, qun.Invalid("", "the record of member %q was made by another set", r.id)
 		}
+		if n%chunk == 0 {
+			idChunks = append(idChunks, make([]qun.MemberID, 0, chunk))
+			rowChunks = append(rowChunks, make([]uint64, 0, chunk*w))
+		}
 		e.evalAll(r)
-		ids = append(ids, r.id)
-		rows = append(rows, e.bits...)
+		last := len(idChunks) - 1
+		idChunks[last] = append(idChunks[last], r.id)
+		rowChunks[last] = append(rowChunks[last], e.bits...)
+		n++
+	}
+	ids := make([]qun.MemberID, 0, n)
+	rows := make([]uint64, 0, n*w)
+	for i := range idChunks {
+		ids = append(ids, idChunks[i]...)
+		rows = append(rows, rowChunks[i]...)
 	}
 	return ids, rows, nil
 }
