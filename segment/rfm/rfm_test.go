@@ -171,7 +171,7 @@ func TestFromEvents(t *testing.T) {
 		{Member: "lin", Name: "purchase", Time: now.AddDate(0, 0, -10), Value: money("0.5")},
 		{Member: "lin", Name: "refund", Time: now.AddDate(0, 0, -2), Value: money("100")},
 		{Member: "zhou", Name: "purchase", Time: now.AddDate(0, 0, 1), Value: money("9999")}, // after until
-		{Member: "wang", Name: "purchase", Time: now.AddDate(0, 0, -5)},                       // no value
+		{Member: "wang", Name: "purchase", Time: now.AddDate(0, 0, -5)},                      // no value
 	}
 	got := FromEvents(slices.Values(events), qun.EventFilter{Name: "purchase"}, now)
 	want := []Customer{
