@@ -52,7 +52,9 @@
 package rfm
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -124,6 +126,32 @@ func (m Model) Validate() error {
 	if m.RecencyUnit < 0 {
 		return qun.Invalid("recency_unit", "must not be negative")
 	}
+	return nil
+}
+
+// UnmarshalJSON reads a model strictly: recency_unit is its only field,
+// matched exactly; anything else is refused, and the model is validated.
+func (m *Model) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return qun.Invalid("", "a model must be a JSON object")
+	}
+	var v Model
+	for name, raw := range fields {
+		if name != "recency_unit" {
+			return qun.Invalid(name, "unknown field")
+		}
+		if err := json.Unmarshal(raw, &v.RecencyUnit); err != nil {
+			return qun.Invalid(name, "must be a duration such as \"1d\"")
+		}
+	}
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	*m = v
 	return nil
 }
 

@@ -336,3 +336,24 @@ func ExampleModel_Score() {
 	// zheng R2 F1 M2  Hibernating
 	// feng  R4 F1 M3  Promising
 }
+
+func FuzzModelJSON(f *testing.F) {
+	for _, s := range []string{`{"recency_unit":"1d"}`, `{}`, `{"recency_unit":"-1h"}`, `{"unit":"1d"}`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m Model
+		if err := json.Unmarshal(data, &m); err != nil {
+			var syntax *json.SyntaxError
+			if !errors.Is(err, qun.ErrInvalid) && !errors.As(err, &syntax) {
+				t.Fatalf("Unmarshal(%s) = %v, which does not match qun.ErrInvalid", data, err)
+			}
+			return
+		}
+		out, _ := json.Marshal(m)
+		var back Model
+		if err := json.Unmarshal(out, &back); err != nil || back != m {
+			t.Fatalf("round trip of %s: %v, %v", out, back, err)
+		}
+	})
+}
