@@ -45,17 +45,25 @@ type Interests struct {
 // topic "italian" and prefix "wine/" adds to wine/italian. An event whose
 // property is missing or does not make a valid tag name adds nothing.
 type InterestRule struct {
-	Event   qun.EventFilter `json:"event"`
-	Tag     string          `json:"tag,omitempty"`
-	TagProp string          `json:"tag_prop,omitempty"`
-	Prefix  string          `json:"prefix,omitempty"`
+	// Event selects the events that add interest.
+	Event qun.EventFilter `json:"event"`
+	// Tag is the tag they add interest in, or empty when TagProp names it.
+	Tag string `json:"tag,omitempty"`
+	// TagProp is the property of the event whose value, after Prefix,
+	// names the tag.
+	TagProp string `json:"tag_prop,omitempty"`
+	// Prefix goes before the property's value, such as "wine/".
+	Prefix string `json:"prefix,omitempty"`
 	// Weight is what one event adds: positive and finite.
 	Weight float64 `json:"weight"`
 }
 
 // Interest is the strength of a member's interest in one tag.
 type Interest struct {
-	Tag      string      `json:"tag"`
+	// Tag is the tag the interest is in.
+	Tag string `json:"tag"`
+	// Strength is the decaying sum of the weights the member's events
+	// added, as of its instant.
 	Strength qun.Decayed `json:"strength"`
 }
 

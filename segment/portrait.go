@@ -19,9 +19,12 @@ import (
 // configuration: plain data, with JSON names, validated against the set
 // when the portrait is drawn.
 type PortraitSpec struct {
+	// Histograms lists the number and decimal attributes to bucket.
 	Histograms []HistogramSpec `json:"histograms,omitempty"`
-	Top        []TopSpec       `json:"top,omitempty"`
-	Tags       []string        `json:"tags,omitempty"`
+	// Top lists the string, string-list and bool attributes to count.
+	Top []TopSpec `json:"top,omitempty"`
+	// Tags lists taxonomy tags whose share to show.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // HistogramSpec asks for the distribution of a number or decimal
@@ -29,7 +32,9 @@ type PortraitSpec struct {
 // (the lower included, the upper not), and from the last bound up. Age
 // bands 18, 25, 35, 45 give five buckets.
 type HistogramSpec struct {
-	Attr   string    `json:"attr"`
+	// Attr names the attribute.
+	Attr string `json:"attr"`
+	// Bounds are the buckets' edges, finite and increasing.
 	Bounds []float64 `json:"bounds"`
 }
 
@@ -37,8 +42,10 @@ type HistogramSpec struct {
 // bool attribute. A member counts once for each distinct element of a
 // list.
 type TopSpec struct {
+	// Attr names the attribute.
 	Attr string `json:"attr"`
-	K    int    `json:"k"`
+	// K is how many of the most common values to show, 1 or more.
+	K int `json:"k"`
 }
 
 // Portrait (用户画像) is the make-up of a segment: how many members it
@@ -46,8 +53,11 @@ type TopSpec struct {
 // of them hold chosen tags. Operators read it to learn who a segment is
 // before they write to it.
 type Portrait struct {
-	Segment    string      `json:"segment"`
-	Members    int         `json:"members"`
+	// Segment names the segment described.
+	Segment string `json:"segment"`
+	// Members is its size.
+	Members int `json:"members"`
+	// Histograms, Top and Tags follow the spec's lists, in order.
 	Histograms []Histogram `json:"histograms,omitempty"`
 	Top        []Top       `json:"top,omitempty"`
 	Tags       []TagShare  `json:"tags,omitempty"`
@@ -58,10 +68,13 @@ type Portrait struct {
 // from Bounds[i-1] up to but not including Bounds[i], and the last is at
 // or above the last bound. Missing counts members without a value.
 type Histogram struct {
-	Attr    string    `json:"attr"`
-	Bounds  []float64 `json:"bounds"`
-	Counts  []int     `json:"counts"`
-	Missing int       `json:"missing"`
+	// Attr and Bounds repeat the spec.
+	Attr   string    `json:"attr"`
+	Bounds []float64 `json:"bounds"`
+	// Counts holds the members per bucket.
+	Counts []int `json:"counts"`
+	// Missing counts the members without a value.
+	Missing int `json:"missing"`
 }
 
 // Top is the most common values of an attribute among a segment's
@@ -69,26 +82,36 @@ type Histogram struct {
 // value. Others adds up the counts of the values outside the top;
 // Distinct is how many distinct values there were.
 type Top struct {
-	Attr     string       `json:"attr"`
-	Values   []ValueCount `json:"values"`
-	Others   int          `json:"others"`
-	Distinct int          `json:"distinct"`
-	Missing  int          `json:"missing"`
+	// Attr repeats the spec.
+	Attr string `json:"attr"`
+	// Values are the most common values and their counts.
+	Values []ValueCount `json:"values"`
+	// Others adds up the counts of the other values.
+	Others int `json:"others"`
+	// Distinct is the number of distinct values.
+	Distinct int `json:"distinct"`
+	// Missing counts the members without a value.
+	Missing int `json:"missing"`
 }
 
 // ValueCount is a value and how many members have it.
 type ValueCount struct {
+	// Value is the value as text; a bool is "true" or "false".
 	Value string `json:"value"`
-	Count int    `json:"count"`
+	// Count is how many members have it.
+	Count int `json:"count"`
 }
 
 // TagShare is how many of a segment's members hold a tag at the time of
 // the portrait, directly or below it, and the share of the segment that
 // is (0 for an empty segment).
 type TagShare struct {
-	Tag     string  `json:"tag"`
-	Members int     `json:"members"`
-	Share   float64 `json:"share"`
+	// Tag names the tag.
+	Tag string `json:"tag"`
+	// Members counts the members who hold it.
+	Members int `json:"members"`
+	// Share is Members over the segment's size.
+	Share float64 `json:"share"`
 }
 
 // histogramAcc and topAcc accumulate one part of a portrait.

@@ -28,8 +28,10 @@ type Snapshot struct {
 
 // SegmentRef names a segment and the version of its definition.
 type SegmentRef struct {
-	Name    string `json:"name"`
-	Version int64  `json:"version"`
+	// Name is the segment's name.
+	Name string `json:"name"`
+	// Version is the version of its definition.
+	Version int64 `json:"version"`
 }
 
 // ErrSegmentsChanged is returned by [Set.Update] when the snapshot to
@@ -244,11 +246,15 @@ func (sn *Snapshot) Overlaps() [][]int {
 // segment's versions in the two snapshots (0 where it is absent), so a
 // host can tell a change of members from a change of definition.
 type Change struct {
-	Segment     string         `json:"segment"`
-	PrevVersion int64          `json:"prev_version"`
-	Version     int64          `json:"version"`
-	Entered     []qun.MemberID `json:"entered"`
-	Exited      []qun.MemberID `json:"exited"`
+	// Segment names the segment.
+	Segment string `json:"segment"`
+	// PrevVersion and Version are its versions before and after.
+	PrevVersion int64 `json:"prev_version"`
+	Version     int64 `json:"version"`
+	// Entered are the members who joined it, in increasing order.
+	Entered []qun.MemberID `json:"entered"`
+	// Exited are the members who left it, in increasing order.
+	Exited []qun.MemberID `json:"exited"`
 }
 
 // Diff returns the changes from prev to next, one per segment of either

@@ -70,23 +70,30 @@ type Pool struct {
 
 // Group is an existing chat group and its members.
 type Group struct {
+	// ID is the host's identifier of the group's chat.
 	ID string `json:"id"`
 	// Pool is the segment of the pool the group belongs to.
-	Pool    string         `json:"pool"`
+	Pool string `json:"pool"`
+	// Members are the members in the group.
 	Members []qun.MemberID `json:"members"`
 }
 
 // Candidate is a member and the segments they are in.
 type Candidate struct {
-	ID       qun.MemberID `json:"id"`
-	Segments []string     `json:"segments"`
+	// ID is the member.
+	ID qun.MemberID `json:"id"`
+	// Segments are the segments the member is in.
+	Segments []string `json:"segments"`
 }
 
 // Assignment places a member in a group of a pool.
 type Assignment struct {
+	// Member is the member placed.
 	Member qun.MemberID `json:"member"`
-	Group  string       `json:"group"`
-	Pool   string       `json:"pool"`
+	// Group is the group's ID, existing or opened.
+	Group string `json:"group"`
+	// Pool is the segment of the group's pool.
+	Pool string `json:"pool"`
 }
 
 // Plan is a routing decision, for the host to carry out.

@@ -71,6 +71,7 @@ import (
 // Customer is what RFM reads of one customer: when they last bought, how
 // many times, and how much in all.
 type Customer struct {
+	// ID is the customer's member ID.
 	ID qun.MemberID `json:"id"`
 	// Last is the instant of the latest purchase.
 	Last time.Time `json:"last"`
@@ -157,6 +158,7 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 
 // Score is a customer's RFM scores and segment.
 type Score struct {
+	// ID is the customer's member ID.
 	ID qun.MemberID `json:"id"`
 	// Recency is how many whole units before now the last purchase was; a
 	// purchase after now counts as now.
