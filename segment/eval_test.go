@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,6 +331,32 @@ func TestContainsFold(t *testing.T) {
 			if found, ok := containsLowerASCII(tt.s, strings.ToLower(tt.sub)); ok && found != tt.want {
 				t.Errorf("containsLowerASCII(%q, %q) = %v", tt.s, tt.sub, found)
 			}
+		}
+	}
+}
+
+// One set, many evaluators: the set and the records are only read, so
+// goroutines share them (run with -race).
+func TestConcurrentEvaluation(t *testing.T) {
+	set := shopSet(t)
+	recs := shop(t, set)
+	want := set.At(testNow).AppendMatches(nil, recs[1])
+	done := make(chan []int)
+	for range 4 {
+		go func() {
+			e := set.At(testNow)
+			var got []int
+			for range 100 {
+				for _, r := range recs {
+					got = e.AppendMatches(got[:0], r)
+				}
+			}
+			done <- e.AppendMatches(nil, recs[1])
+		}()
+	}
+	for range 4 {
+		if got := <-done; !slices.Equal(got, want) {
+			t.Errorf("a goroutine saw %v, want %v", got, want)
 		}
 	}
 }

@@ -320,3 +320,32 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}
 	})
 }
+
+// A record reused with Reset evaluates as a fresh one.
+func TestRecordReset(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		segs, _ := drawSet(t)
+		set, err := Compile(testSchema, segs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := set.At(testNow)
+		reused := drawMember(t, "before").record(t, set)
+		m := drawMember(t, "m")
+		fresh := m.record(t, set)
+		reused.Reset(m.id)
+		for _, name := range sortedAttrNames(m.attrs) {
+			_ = reused.Set(name, m.attrs[name])
+		}
+		_ = reused.AddTags(m.tags...)
+		for _, ev := range m.events {
+			_ = reused.AddEvent(ev)
+		}
+		if got, want := e.AppendMatches(nil, reused), e.AppendMatches(nil, fresh); !slices.Equal(got, want) {
+			t.Fatalf("reused record matches %v, fresh %v", got, want)
+		}
+		if diff := cmp.Diff(fresh.data, reused.data); diff != "" {
+			t.Fatalf("layouts differ (-fresh +reused):\n%s", diff)
+		}
+	})
+}
