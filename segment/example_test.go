@@ -185,7 +185,7 @@ func ExampleSet_Portrait() {
 		_ = r.SetDecimal("spend", decimal.RequireFromString(m.spend))
 		records = append(records, r)
 	}
-	p, _ := set.Portrait("spenders", slices.Values(records), time.Now(), segment.PortraitSpec{
+	p, _ := set.Portrait("spenders", slices.Values(records), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), segment.PortraitSpec{
 		Histograms: []segment.HistogramSpec{{Attr: "age", Bounds: []float64{25, 35}}},
 		Top:        []segment.TopSpec{{Attr: "city", K: 1}},
 	})
