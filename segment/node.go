@@ -480,7 +480,7 @@ type decNode struct {
 func (n *decNode) operand(r *Record) decOperand {
 	e := int64(r.data[n.word+1])
 	if e == math.MinInt32 {
-		return decOperand{exact: r.decs[n.aux]}
+		return decOperand{exact: r.big.decs[n.aux]}
 	}
 	return decOperand{f: fastDec{int64(r.data[n.word]), int32(e)}, ok: true}
 }
@@ -575,8 +575,8 @@ func (n *sumNode) total(r *Record, e *Evaluator) decOperand {
 		return decOperand{ok: true}
 	}
 	var vals []decimal.Decimal
-	if r.vals != nil {
-		vals = r.vals[n.filter]
+	if r.big != nil {
+		vals = r.big.vals[n.filter]
 	}
 	return windowTotal(v.hdr, v.sums, vals, lo, hi)
 }

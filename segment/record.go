@@ -40,11 +40,23 @@ type Record struct {
 	data  []uint64 // see the layout below
 	strs  []string
 	lists [][]string
-	// decs holds the decimals whose coefficient does not fit an int64,
-	// and vals the exact event values of a summed run whose totals no
-	// longer fit; both nil until needed.
-	decs []decimal.Decimal
-	vals [][]decimal.Decimal
+	big   *exact // nil until a value does not fit a machine word
+}
+
+// exact holds what a record cannot keep in words: the decimals whose
+// coefficient does not fit an int64, and the event values of a summed run
+// whose totals no longer fit.
+type exact struct {
+	decs []decimal.Decimal   // by decimal attribute
+	vals [][]decimal.Decimal // by filter
+}
+
+// exact returns the record's exact values, making them if need be.
+func (r *Record) exact() *exact {
+	if r.big == nil {
+		r.big = &exact{decs: make([]decimal.Decimal, r.set.nDecs), vals: make([][]decimal.Decimal, len(r.set.filters))}
+	}
+	return r.big
 }
 
 // The layout of Record.data, for a set with W attribute words and F
@@ -83,6 +95,7 @@ func (a stamp) time() time.Time { return time.Unix(a.sec, int64(a.nsec)).UTC() }
 // NewRecord returns an empty record for the member, laid out for s.
 func (s *Set) NewRecord(id qun.MemberID) *Record {
 	r := &Record{id: id, set: s}
+	// Room for a few tags and events.
 	r.data = make([]uint64, s.header(), s.header()+8)
 	r.resetOffsets()
 	if s.nStrs > 0 {
@@ -123,7 +136,7 @@ func (r *Record) Reset(id qun.MemberID) {
 	for i := range r.lists {
 		r.lists[i] = r.lists[i][:0]
 	}
-	r.decs, r.vals = nil, nil
+	r.big = nil
 }
 
 // slot finds the named attribute and checks its type.
@@ -180,10 +193,7 @@ func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 	f, ok := fastOf(v)
 	if !ok {
 		f.e = math.MinInt32 // not held in words: compare v itself
-		if r.decs == nil {
-			r.decs = make([]decimal.Decimal, r.set.nDecs)
-		}
-		r.decs[sl.aux] = v
+		r.exact().decs[sl.aux] = v
 	}
 	r.data[sl.word] = uint64(f.m)
 	r.data[sl.word+1] = uint64(int64(f.e))
@@ -299,7 +309,7 @@ func (r *Record) AddTag(t Tag) error {
 			j += tagWords
 		}
 		at := r.off(len(r.set.filters)) + j
-		r.data = slices.Insert(r.data, at, uint64(id)<<32|uint64(uint32(exp.nsec)), math.Float64bits(t.Weight), uint64(exp.sec))
+		r.splice(at, at, uint64(id)<<32|uint64(uint32(exp.nsec)), math.Float64bits(t.Weight), uint64(exp.sec))
 	}
 	return nil
 }
@@ -348,10 +358,23 @@ func (r *Record) AddEvent(e qun.Event) error {
 		for i > 0 && at.before(stamp{int64(times[2*i-2]), int32(times[2*i-1])}) {
 			i--
 		}
-		r.data = slices.Insert(r.data, r.off(int(f))+2*i, uint64(at.sec), uint64(int64(at.nsec)))
+		at0 := r.off(int(f)) + 2*i
+		r.splice(at0, at0, uint64(at.sec), uint64(int64(at.nsec)))
 		r.shift(int(f), 2)
 	}
 	return nil
+}
+
+// splice replaces data[i:j] with words. The array grows by a quarter
+// (at least 8 words) when it must, not double, since most records stop
+// growing soon and every word of slack is memory a population scan reads.
+func (r *Record) splice(i, j int, words ...uint64) {
+	if need := len(r.data) - (j - i) + len(words); need > cap(r.data) {
+		grown := make([]uint64, len(r.data), need+max(8, need/4))
+		copy(grown, r.data)
+		r.data = grown
+	}
+	r.data = slices.Replace(r.data, i, j, words...)
 }
 
 // shift moves the runs after f, and the tags, by delta words.
@@ -363,7 +386,7 @@ func (r *Record) shift(f, delta int) {
 
 // addSummed inserts an event with a value into summed run f, keeping the
 // running totals exact: at the finest exponent of the values while they
-// fit an int64, and as decimals in r.vals once they do not.
+// fit an int64, and as decimals in r.big once they do not.
 func (r *Record) addSummed(f int, at stamp, v decimal.Decimal) {
 	old := r.data[r.off(f):r.off(f+1)]
 	n := 0
@@ -402,15 +425,12 @@ func (r *Record) addSummed(f int, at stamp, v decimal.Decimal) {
 			for k := range vals {
 				vals[k] = decimal.New(int64(sums[k+1])-int64(sums[k]), exp)
 			}
-			if r.vals == nil {
-				r.vals = make([][]decimal.Decimal, len(r.set.filters))
-			}
-			r.vals[f] = vals
+			r.exact().vals[f] = vals
 			exact = false
 		}
 	}
 	if !exact {
-		r.vals[f] = slices.Insert(r.vals[f], i, v)
+		r.big.vals[f] = slices.Insert(r.big.vals[f], i, v)
 		totals = make([]int64, n+2)
 	}
 	out[0] = uint64(uint32(exp))
@@ -420,6 +440,6 @@ func (r *Record) addSummed(f int, at stamp, v decimal.Decimal) {
 	for _, t := range totals {
 		out = append(out, uint64(t))
 	}
-	r.data = slices.Replace(r.data, r.off(f), r.off(f+1), out...)
+	r.splice(r.off(f), r.off(f+1), out...)
 	r.shift(f, len(out)-len(old))
 }
