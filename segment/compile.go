@@ -17,7 +17,8 @@ import (
 // Set is a set of segments compiled against a schema: the fast evaluator
 // of their rules, and the layout of the [Record]s it evaluates. A Set is
 // immutable and safe for concurrent use; each goroutine evaluates with an
-// [Evaluator] of its own.
+// [Evaluator] of its own. Sets are made by [Compile]; the zero Set is not
+// usable.
 type Set struct {
 	schema   Schema
 	segments []Segment

@@ -10,7 +10,8 @@ import (
 // parameter, never the clock: relative windows ("within 30d") and tag
 // expiry are read against it, so an evaluation can be replayed. An
 // Evaluator keeps scratch state and is for one goroutine at a time; make
-// one per goroutine with [Set.At]. Evaluating a record allocates nothing.
+// one per goroutine with [Set.At] (the zero Evaluator is not usable).
+// Evaluating a record allocates nothing.
 type Evaluator struct {
 	set  *Set
 	now  time.Time

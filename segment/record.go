@@ -30,7 +30,8 @@ import (
 //
 // A host builds a record per member from its own storage, with
 // [Set.NewRecord] and the setters, and can reuse one record for many
-// members with [Record.Reset]. A record belongs to the set that made it.
+// members with [Record.Reset]. A record belongs to the set that made it;
+// the zero Record is not usable.
 // An attribute that is never set is missing (see [Op] for what tests of
 // missing values do). A Record is not safe for concurrent writes; reading
 // it from several evaluators at once is safe.
