@@ -487,19 +487,11 @@ func (c *compiler) numTest(r *Rule, path, what string) (numTest, bool) {
 		}
 		vals[i] = f
 	}
-	switch r.Op {
-	case Eq, Ne, Lt, Le, Gt, Ge:
-		t.a = vals[0]
-	case In:
-		t.set = vals
-	case Between:
-		t.a, t.b = vals[0], vals[1]
-		if t.a > t.b {
-			c.errorf(path+".values", "between %s and %s can never hold: the low bound is above the high one", r.Values[0].Text, r.Values[1].Text)
-			return t, false
-		}
+	if r.Op == Between && vals[0] > vals[1] {
+		c.errorf(path+".values", "between %s and %s can never hold: the low bound is above the high one", r.Values[0].Text, r.Values[1].Text)
+		return t, false
 	}
-	return t, true
+	return newNumTest(r.Op, vals), true
 }
 
 // orderOp reports whether op is a test of ordered values: the
@@ -600,18 +592,16 @@ func (c *compiler) timeTest(r *Rule, path, what string) (timeTest, bool) {
 		vals[i] = stampOf(tm)
 	}
 	switch r.Op {
-	case Eq, Ne, Lt, Le, Gt, Ge:
-		t.a = vals[0]
 	case Between:
-		t.a, t.b = vals[0], vals[1]
-		if t.b.before(t.a) {
+		if vals[1].before(vals[0]) {
 			c.errorf(path+".values", "between %s and %s can never hold: the low bound is after the high one", r.Values[0], r.Values[1])
 			return t, false
 		}
 	case Within, Before:
 		t.cut = c.window(r.Duration)
+		return t, true
 	}
-	return t, true
+	return newTimeTest(r.Op, vals), true
 }
 
 // aggregate compiles a test of an aggregate of the member's events.

@@ -392,34 +392,46 @@ func (n *boolNode) eval(r *Record, _ *Evaluator) bool {
 
 func (n *boolNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
 
-// numTest is a test of a float64.
+// numTest is a test of a float64. Every comparison but in is a range
+// lo ≤ v ≤ hi, negated for !=: v < a is v ≤ the float64 just below a, and
+// so on, exactly, since values are never NaN. One form for all of them
+// keeps the test to two comparisons and no switch.
 type numTest struct {
-	op   Op
-	a, b float64
-	set  []float64
+	op     Op
+	lo, hi float64
+	negate bool
+	set    []float64 // in
+}
+
+// newNumTest returns the test op with the values vals.
+func newNumTest(op Op, vals []float64) numTest {
+	t := numTest{op: op, lo: math.Inf(-1), hi: math.Inf(1)}
+	switch op {
+	case Eq, Ne:
+		t.lo, t.hi, t.negate = vals[0], vals[0], op == Ne
+	case Lt:
+		t.hi = math.Nextafter(vals[0], math.Inf(-1))
+	case Le:
+		t.hi = vals[0]
+	case Gt:
+		t.lo = math.Nextafter(vals[0], math.Inf(1))
+	case Ge:
+		t.lo = vals[0]
+	case Between:
+		t.lo, t.hi = vals[0], vals[1]
+	case In:
+		t.set = vals
+	}
+	return t
 }
 
 func (t *numTest) holds(v float64) bool {
-	switch t.op {
-	case Eq:
-		return v == t.a
-	case Ne:
-		return v != t.a
-	case Lt:
-		return v < t.a
-	case Le:
-		return v <= t.a
-	case Gt:
-		return v > t.a
-	case Ge:
-		return v >= t.a
-	case Between:
-		return t.a <= v && v <= t.b
-	case In:
-		for _, x := range t.set {
-			if v == x {
-				return true
-			}
+	if t.set == nil {
+		return (t.lo <= v && v <= t.hi) != t.negate
+	}
+	for _, x := range t.set {
+		if v == x {
+			return true
 		}
 	}
 	return false
@@ -494,36 +506,50 @@ func (n *decNode) eval(r *Record, _ *Evaluator) bool {
 
 func (n *decNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
 
-// timeTest is a test of an instant; within and before read the
-// evaluator's cut-off for their duration.
+// timeTest is a test of an instant. The comparisons are ranges lo ≤ v ≤
+// hi, negated for != (v < a is v ≤ a less a nanosecond); within and
+// before read the evaluator's cut-off for their duration.
 type timeTest struct {
-	op   Op
-	a, b stamp
-	cut  int
+	op     Op
+	lo, hi stamp
+	negate bool
+	cut    int // within and before; −1 otherwise
+}
+
+var (
+	earliest = stamp{sec: math.MinInt64}
+	latest   = stamp{sec: math.MaxInt64, nsec: 999999999}
+)
+
+// newTimeTest returns the comparison op with the values vals.
+func newTimeTest(op Op, vals []stamp) timeTest {
+	t := timeTest{op: op, lo: earliest, hi: latest, cut: -1}
+	switch op {
+	case Eq, Ne:
+		t.lo, t.hi, t.negate = vals[0], vals[0], op == Ne
+	case Lt:
+		t.hi = vals[0].add(-1)
+	case Le:
+		t.hi = vals[0]
+	case Gt:
+		t.lo = vals[0].add(1)
+	case Ge:
+		t.lo = vals[0]
+	case Between:
+		t.lo, t.hi = vals[0], vals[1]
+	}
+	return t
 }
 
 func (t *timeTest) holds(v stamp, e *Evaluator) bool {
-	switch t.op {
-	case Eq:
-		return v == t.a
-	case Ne:
-		return v != t.a
-	case Lt:
-		return v.before(t.a)
-	case Le:
-		return !t.a.before(v)
-	case Gt:
-		return t.a.before(v)
-	case Ge:
-		return !v.before(t.a)
-	case Between:
-		return !v.before(t.a) && !t.b.before(v)
-	case Within:
-		return !v.before(e.cuts[t.cut]) && !e.nowS.before(v)
-	case Before:
-		return v.before(e.cuts[t.cut])
+	switch t.cut {
+	case -1:
+		return (!v.before(t.lo) && !t.hi.before(v)) != t.negate
 	}
-	return false
+	if t.op == Within {
+		return !v.before(e.cuts[t.cut]) && !e.nowS.before(v)
+	}
+	return v.before(e.cuts[t.cut])
 }
 
 type timeNode struct {

@@ -91,6 +91,18 @@ func stampOf(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} 
 
 func (a stamp) before(b stamp) bool { return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec }
 
+// add returns a moved by n nanoseconds, n being −1 or 1.
+func (a stamp) add(n int32) stamp {
+	a.nsec += n
+	switch {
+	case a.nsec < 0:
+		a.sec, a.nsec = a.sec-1, a.nsec+1e9
+	case a.nsec >= 1e9:
+		a.sec, a.nsec = a.sec+1, a.nsec-1e9
+	}
+	return a
+}
+
 func (a stamp) time() time.Time { return time.Unix(a.sec, int64(a.nsec)).UTC() }
 
 // NewRecord returns an empty record for the member, laid out for s.
