@@ -22,8 +22,12 @@ type fastDec struct {
 	e int32
 }
 
-// fastOf returns d as a fastDec, if its coefficient fits an int64.
+// fastOf returns d as a fastDec, if its coefficient fits an int64. It
+// does not allocate when the coefficient has at most 18 digits.
 func fastOf(d decimal.Decimal) (fastDec, bool) {
+	if d.NumDigits() <= 18 {
+		return fastDec{d.CoefficientInt64(), d.Exponent()}, true
+	}
 	c := d.Coefficient()
 	if !c.IsInt64() {
 		return fastDec{}, false

@@ -177,9 +177,9 @@ func (s Score) Code() string { return strconv.Itoa(s.R*100 + s.F*10 + s.M) }
 // Score scores the customers against each other at now and returns their
 // scores in the same order. Every customer must have an ID, a last
 // purchase and a frequency of 1 or more, and no ID may repeat; the errors
-// name the customer ("customers[3].frequency"). Sorting is by exact
-// comparison; it allocates per customer, not per comparison, unless a
-// spend has more than 18 significant digits.
+// name the customer ("customers[3].frequency"). Spends are compared
+// exactly, as integers at a common exponent, without allocating per
+// customer unless a spend has more than 18 significant digits.
 func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -192,18 +192,18 @@ func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 	seen := make(map[qun.MemberID]int, len(customers))
 	out := make([]Score, len(customers))
 	for i, c := range customers {
-		path := "customers[" + strconv.Itoa(i) + "]"
+		path := func() string { return "customers[" + strconv.Itoa(i) + "]" } // only on error
 		if err := c.ID.Validate(); err != nil {
-			errs = append(errs, qun.Within(path+".id", err))
+			errs = append(errs, qun.Within(path()+".id", err))
 		} else if j, dup := seen[c.ID]; dup {
-			errs = append(errs, qun.Invalid(path+".id", "repeats customers[%d]", j))
+			errs = append(errs, qun.Invalid(path()+".id", "repeats customers[%d]", j))
 		}
 		seen[c.ID] = i
 		if c.Last.IsZero() {
-			errs = append(errs, qun.Invalid(path+".last", "must not be zero"))
+			errs = append(errs, qun.Invalid(path()+".last", "must not be zero"))
 		}
 		if c.Frequency < 1 {
-			errs = append(errs, qun.Invalid(path+".frequency", "must be 1 or more"))
+			errs = append(errs, qun.Invalid(path()+".frequency", "must be 1 or more"))
 		}
 		out[i].ID = c.ID
 		if elapsed := now.Sub(c.Last); elapsed > 0 {
@@ -234,7 +234,7 @@ func rankScores(n int, compare func(i, j int) int, set func(i, score int)) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, compare)
+	slices.SortFunc(order, func(i, j int) int { return cmp.Or(compare(i, j), cmp.Compare(i, j)) })
 	below := 0
 	for k, i := range order {
 		if k > 0 && compare(order[k-1], i) != 0 {
@@ -266,11 +266,14 @@ func monetaryKeys(customers []Customer) func(i, j int) int {
 // scaled returns d as an integer count of 10^exp (exp at most d's
 // exponent), if it fits an int64.
 func scaled(d decimal.Decimal, exp int32) (int64, bool) {
-	c := d.Coefficient()
-	if !c.IsInt64() {
+	var m int64
+	if d.NumDigits() <= 18 {
+		m = d.CoefficientInt64() // no allocation
+	} else if c := d.Coefficient(); c.IsInt64() {
+		m = c.Int64()
+	} else {
 		return 0, false
 	}
-	m := c.Int64()
 	if m == 0 {
 		return 0, true
 	}
