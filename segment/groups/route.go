@@ -1,0 +1,347 @@
+// Package groups routes members into chat groups and decides who may
+// join one.
+//
+// # Routing
+//
+// Chat groups have hard caps: a WeChat group holds 500 members (and stops
+// admitting by QR code at 200), so a community of ten thousand Italian
+// wine fans is twenty groups, not one. A [Router] places the members of
+// segments into groups: each pool of groups serves one segment, pools are
+// tried in priority order, a group is filled up to its capacity and a new
+// one opened when all are full. Members already in a group stay where
+// they are, always: routing only places members who are in no group yet,
+// and a member who no longer qualifies for their group is reported, not
+// moved. Routing is deterministic: the same groups and candidates give
+// the same plan in any input order, members being taken in the order of a
+// stable FNV-1a hash of their ID (and the ID itself on a tie), never of a
+// map.
+//
+// # Admission
+//
+// A group without a threshold (门槛) is a crowd, not a community. An
+// [Admission] admits a member who meets a threshold segment, typically
+// "at least K of N conditions" written with the rule language's
+// at_least, or who paid the entry fee, or whose application an operator
+// approved; the host supplies the last two as facts. The decision says
+// which routes admitted the member and explains the threshold clause by
+// clause.
+package groups
+
+import (
+	"cmp"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"strconv"
+
+	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/segment"
+)
+
+// Router places members into chat groups by segment. Its JSON form is
+//
+//	{"pools":[{"segment":"italian_wine_fans","capacity":500,"prefix":"italian-wine"},
+//	          {"segment":"wine_lovers","capacity":500,"prefix":"wine","max_groups":10}],
+//	 "balance":true}
+type Router struct {
+	// Pools are the pools of groups, highest priority first. A member is
+	// placed in the first pool whose segment they are in and that has
+	// room.
+	Pools []Pool `json:"pools"`
+	// Balance spreads new members evenly over a pool's groups: it opens
+	// as few new groups as hold everyone and then places each member in
+	// the group with the fewest members. Without it, groups are filled
+	// one after another.
+	Balance bool `json:"balance,omitempty"`
+}
+
+// Pool is a set of groups for the members of one segment.
+type Pool struct {
+	// Segment is the segment whose members the pool takes; it also names
+	// the pool in [Group.Pool].
+	Segment string `json:"segment"`
+	// Capacity is the most members a group holds, such as 500.
+	Capacity int `json:"capacity"`
+	// Prefix names the groups the router opens: prefix-1, prefix-2, ….
+	Prefix string `json:"prefix"`
+	// MaxGroups caps how many groups the pool may have; 0 means no cap.
+	MaxGroups int `json:"max_groups,omitempty"`
+}
+
+// Group is an existing chat group and its members.
+type Group struct {
+	// ID is the host's identifier of the group's chat.
+	ID string `json:"id"`
+	// Pool is the segment of the pool the group belongs to.
+	Pool string `json:"pool"`
+	// Members are the members in the group.
+	Members []qun.MemberID `json:"members"`
+}
+
+// Candidate is a member and the segments they are in.
+type Candidate struct {
+	// ID is the member.
+	ID qun.MemberID `json:"id"`
+	// Segments are the segments the member is in.
+	Segments []string `json:"segments"`
+}
+
+// Assignment places a member in a group of a pool.
+type Assignment struct {
+	// Member is the member placed.
+	Member qun.MemberID `json:"member"`
+	// Group is the group's ID, existing or opened.
+	Group string `json:"group"`
+	// Pool is the segment of the group's pool.
+	Pool string `json:"pool"`
+}
+
+// Plan is a routing decision, for the host to carry out.
+type Plan struct {
+	// Assignments are the new placements, pool by pool in priority order
+	// and, within a pool, in the order members were taken.
+	Assignments []Assignment `json:"assignments"`
+	// Opened are the groups to open, with the members placed in them; the
+	// host creates the chats and may rename them.
+	Opened []Group `json:"opened"`
+	// Waitlisted are candidates in a pool's segment whom no pool they
+	// qualify for had room for, every such pool being at its MaxGroups
+	// and full.
+	Waitlisted []qun.MemberID `json:"waitlisted"`
+	// Unqualified are members of existing groups who are not, among the
+	// candidates, in the segment of their group's pool. They stay; the
+	// operator decides.
+	Unqualified []Assignment `json:"unqualified"`
+}
+
+// Validate reports every problem with r, joined, with field paths.
+func (r Router) Validate() error {
+	var errs []error
+	if len(r.Pools) == 0 {
+		errs = append(errs, qun.Invalid("pools", "needs at least one pool"))
+	}
+	seen := map[string]int{}
+	prefixes := map[string]int{}
+	for i, p := range r.Pools {
+		path := "pools[" + strconv.Itoa(i) + "]"
+		if qun.MemberID(p.Segment).Validate() != nil {
+			errs = append(errs, qun.Invalid(path+".segment", "must be a segment's name"))
+		} else if j, dup := seen[p.Segment]; dup {
+			errs = append(errs, qun.Invalid(path+".segment", "repeats pools[%d]", j))
+		} else {
+			seen[p.Segment] = i
+		}
+		if p.Capacity < 1 {
+			errs = append(errs, qun.Invalid(path+".capacity", "must be 1 or more"))
+		}
+		if qun.MemberID(p.Prefix).Validate() != nil || len(p.Prefix) > qun.MaxNameLen-12 {
+			errs = append(errs, qun.Invalid(path+".prefix", "must be a name of at most %d bytes", qun.MaxNameLen-12))
+		} else if j, dup := prefixes[p.Prefix]; dup {
+			errs = append(errs, qun.Invalid(path+".prefix", "repeats pools[%d]", j))
+		} else {
+			prefixes[p.Prefix] = i
+		}
+		if p.MaxGroups < 0 {
+			errs = append(errs, qun.Invalid(path+".max_groups", "must not be negative"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RouteSnapshot routes the population of a snapshot: every member is a
+// candidate, in the segments the snapshot has them in.
+func (r Router) RouteSnapshot(groups []Group, snap *segment.Snapshot) (Plan, error) {
+	var cands []Candidate
+	for id := range snap.Population() {
+		c := Candidate{ID: id}
+		for _, p := range r.Pools {
+			if snap.Contains(p.Segment, id) {
+				c.Segments = append(c.Segments, p.Segment)
+			}
+		}
+		cands = append(cands, c)
+	}
+	return r.Route(groups, cands)
+}
+
+// poolState is a pool during routing: its groups, existing then opened.
+type poolState struct {
+	pool   Pool
+	groups []*groupState
+	ids    map[string]bool // group IDs in use
+	opened int             // the number of the last group opened
+	take   []qun.MemberID  // members routed to the pool, in order
+}
+
+type groupState struct {
+	id    string
+	size  int
+	isNew bool
+	added []qun.MemberID
+}
+
+// Route plans the placement of the candidates who are in no group yet.
+// Existing groups keep their members; groups of pools the router does
+// not have are left alone, but their members count as placed. A
+// candidate listed twice counts once, in all the segments listed.
+func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
+	if err := r.Validate(); err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Assignments: []Assignment{}, Opened: []Group{}, Waitlisted: []qun.MemberID{}, Unqualified: []Assignment{}}
+	placed := map[qun.MemberID]bool{}
+	pools := make([]*poolState, len(r.Pools))
+	byName := map[string]*poolState{}
+	for i, p := range r.Pools {
+		pools[i] = &poolState{pool: p, ids: map[string]bool{}}
+		byName[p.Segment] = pools[i]
+	}
+	for _, g := range groups {
+		for _, m := range g.Members {
+			placed[m] = true
+		}
+		if ps, ok := byName[g.Pool]; ok {
+			ps.groups = append(ps.groups, &groupState{id: g.ID, size: len(g.Members)})
+		}
+		for _, ps := range pools {
+			ps.ids[g.ID] = true // no new group may take an existing ID
+		}
+	}
+	// Merge repeated candidates, and take them in a stable hashed order.
+	segs := map[qun.MemberID][]string{}
+	for _, c := range candidates {
+		segs[c.ID] = append(segs[c.ID], c.Segments...)
+	}
+	type keyed struct {
+		h  uint64
+		id qun.MemberID
+	}
+	keys := make([]keyed, 0, len(segs))
+	for id := range segs {
+		keys = append(keys, keyed{hash(id), id})
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id)) })
+	order := make([]qun.MemberID, len(keys))
+	for i, k := range keys {
+		order[i] = k.id
+	}
+	// Report placed members who left their pool's segment.
+	for _, g := range groups {
+		if _, ok := byName[g.Pool]; !ok {
+			continue
+		}
+		for _, m := range g.Members {
+			if !slices.Contains(segs[m], g.Pool) {
+				plan.Unqualified = append(plan.Unqualified, Assignment{Member: m, Group: g.ID, Pool: g.Pool})
+			}
+		}
+	}
+	slices.SortFunc(plan.Unqualified, func(a, b Assignment) int {
+		return cmp.Or(cmp.Compare(a.Pool, b.Pool), cmp.Compare(a.Group, b.Group), cmp.Compare(a.Member, b.Member))
+	})
+	// Choose each member's pool: the first they qualify for with room.
+	room := make([]int, len(pools))
+	for i, ps := range pools {
+		room[i] = ps.room()
+	}
+	for _, id := range order {
+		if placed[id] {
+			continue
+		}
+		qualifies, routed := false, false
+		for i, ps := range pools {
+			if !slices.Contains(segs[id], ps.pool.Segment) {
+				continue
+			}
+			qualifies = true
+			if room[i] > 0 {
+				room[i]--
+				ps.take = append(ps.take, id)
+				routed = true
+				break
+			}
+		}
+		if qualifies && !routed {
+			plan.Waitlisted = append(plan.Waitlisted, id)
+		}
+	}
+	// Place each pool's members in its groups.
+	for _, ps := range pools {
+		ps.place(r.Balance, &plan)
+	}
+	return plan, nil
+}
+
+// room is how many more members the pool can take: the free places of
+// its groups, and the places of the groups it may still open.
+func (ps *poolState) room() int {
+	n := 0
+	for _, g := range ps.groups {
+		n += max(0, ps.pool.Capacity-g.size)
+	}
+	if ps.pool.MaxGroups == 0 {
+		return int(^uint(0) >> 1)
+	}
+	return n + max(0, ps.pool.MaxGroups-len(ps.groups))*ps.pool.Capacity
+}
+
+// open adds a new group to the pool.
+func (ps *poolState) open() *groupState {
+	for {
+		ps.opened++
+		id := ps.pool.Prefix + "-" + strconv.Itoa(ps.opened)
+		if !ps.ids[id] {
+			ps.ids[id] = true
+			g := &groupState{id: id, isNew: true}
+			ps.groups = append(ps.groups, g)
+			return g
+		}
+	}
+}
+
+// place puts the pool's members in its groups, filling or balancing.
+func (ps *poolState) place(balance bool, plan *Plan) {
+	capacity := ps.pool.Capacity
+	if balance {
+		free := 0
+		for _, g := range ps.groups {
+			free += max(0, capacity-g.size)
+		}
+		for need := len(ps.take) - free; need > 0; need -= capacity {
+			ps.open()
+		}
+	}
+	for _, id := range ps.take {
+		var target *groupState
+		for _, g := range ps.groups {
+			if g.size >= capacity {
+				continue
+			}
+			if !balance {
+				target = g
+				break
+			}
+			if target == nil || g.size < target.size {
+				target = g
+			}
+		}
+		if target == nil {
+			target = ps.open()
+		}
+		target.size++
+		target.added = append(target.added, id)
+		plan.Assignments = append(plan.Assignments, Assignment{Member: id, Group: target.id, Pool: ps.pool.Segment})
+	}
+	for _, g := range ps.groups {
+		if g.isNew && len(g.added) > 0 {
+			plan.Opened = append(plan.Opened, Group{ID: g.id, Pool: ps.pool.Segment, Members: g.added})
+		}
+	}
+}
+
+// hash is the stable order of members: FNV-1a of the ID.
+func hash(id qun.MemberID) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
+}

@@ -1,0 +1,223 @@
+package segment
+
+import (
+	"errors"
+	"iter"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qunkit/qun"
+)
+
+// Interests derives tags from behaviour (行为标签): a member who reads about
+// Italian wine and attends Italian tastings grows an interest in
+// wine/italian, and holds the tag while that interest is strong enough.
+// Interest decays with a half-life (qun.Decay), so a member who stops
+// reading loses the tag by themselves, with no window to slide and no
+// batch job to run.
+//
+// The state per member and tag is one qun.Decayed: a number and the
+// instant it is as of. Each event updates it in O(1), in any order, and
+// states kept on several shards merge exactly (qun.Decay.Merge).
+//
+// Its JSON form is
+//
+//	{"decay":{"half_life":"30d"},"threshold":3,
+//	 "rules":[{"event":{"name":"read_article"},"tag_prop":"topic","prefix":"wine/","weight":1},
+//	          {"event":{"name":"attend_tasting","where":[{"prop":"region","op":"exact","values":["italy"]}]},
+//	           "tag":"wine/italian","weight":4}]}
+type Interests struct {
+	// Decay is how interest fades: its half-life.
+	Decay qun.Decay `json:"decay"`
+	// Threshold is the strength a member's interest must exceed for the
+	// tag to be held; it is positive.
+	Threshold float64 `json:"threshold"`
+	// Rules say which events add interest in which tags.
+	Rules []InterestRule `json:"rules"`
+}
+
+// InterestRule adds Weight to the interest in a tag for each event that
+// passes Event. The tag is fixed (Tag), or named by a property of the
+// event (TagProp), with an optional Prefix: a read_article event with
+// topic "italian" and prefix "wine/" adds to wine/italian. An event whose
+// property is missing or does not make a valid tag name adds nothing.
+type InterestRule struct {
+	// Event selects the events that add interest.
+	Event qun.EventFilter `json:"event"`
+	// Tag is the tag they add interest in, or empty when TagProp names it.
+	Tag string `json:"tag,omitempty"`
+	// TagProp is the property of the event whose value, after Prefix,
+	// names the tag.
+	TagProp string `json:"tag_prop,omitempty"`
+	// Prefix goes before the property's value, such as "wine/".
+	Prefix string `json:"prefix,omitempty"`
+	// Weight is what one event adds: positive and finite.
+	Weight float64 `json:"weight"`
+}
+
+// Interest is the strength of a member's interest in one tag.
+type Interest struct {
+	// Tag is the tag the interest is in.
+	Tag string `json:"tag"`
+	// Strength is the decaying sum of the weights the member's events
+	// added, as of its instant.
+	Strength qun.Decayed `json:"strength"`
+}
+
+// Validate reports every problem with in, joined, with field paths.
+func (in Interests) Validate() error {
+	var errs []error
+	errs = append(errs, qun.Within("decay", in.Decay.Validate()))
+	if math.IsNaN(in.Threshold) || math.IsInf(in.Threshold, 0) || in.Threshold <= 0 {
+		errs = append(errs, qun.Invalid("threshold", "must be a positive number: with a threshold of zero every tag ever earned would be held forever"))
+	}
+	if len(in.Rules) == 0 {
+		errs = append(errs, qun.Invalid("rules", "needs at least one rule"))
+	}
+	for i, r := range in.Rules {
+		path := "rules[" + strconv.Itoa(i) + "]"
+		errs = append(errs, qun.Within(path+".event", r.Event.Validate()))
+		switch {
+		case r.Tag != "" && r.TagProp != "":
+			errs = append(errs, qun.Invalid(path, "set tag or tag_prop, not both"))
+		case r.Tag != "":
+			if r.Prefix != "" {
+				errs = append(errs, qun.Invalid(path+".prefix", "only tag_prop takes a prefix"))
+			}
+			errs = append(errs, qun.Within(path+".tag", CheckTagName(r.Tag)))
+		case r.TagProp != "":
+			if reason := nameProblem(r.TagProp); reason != "" {
+				errs = append(errs, qun.Invalid(path+".tag_prop", reason))
+			}
+			if reason := textProblem(r.Prefix, false); reason != "" {
+				errs = append(errs, qun.Invalid(path+".prefix", reason))
+			}
+		default:
+			errs = append(errs, qun.Invalid(path, "set tag or tag_prop"))
+		}
+		if math.IsNaN(r.Weight) || math.IsInf(r.Weight, 0) || r.Weight <= 0 {
+			errs = append(errs, qun.Invalid(path+".weight", "must be a positive number"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Gains yields each tag the event adds interest in, with the weight it
+// adds, one pair per rule the event passes.
+func (in Interests) Gains(e qun.Event) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for _, r := range in.Rules {
+			if !r.Event.Match(e) {
+				continue
+			}
+			tag := r.Tag
+			if r.TagProp != "" {
+				v, ok := e.Props[r.TagProp]
+				if !ok {
+					continue
+				}
+				tag = r.Prefix + v
+				if CheckTagName(tag) != nil {
+					continue
+				}
+			}
+			if !yield(tag, r.Weight) {
+				return
+			}
+		}
+	}
+}
+
+// Observe adds what the event gains to a member's interests, kept sorted
+// by tag, and returns the updated list (as append does). It is O(1) per
+// tag the event touches, after finding the tag.
+func (in Interests) Observe(state []Interest, e qun.Event) []Interest {
+	for tag, w := range in.Gains(e) {
+		i, found := slices.BinarySearchFunc(state, tag, func(x Interest, t string) int { return strings.Compare(x.Tag, t) })
+		if !found {
+			state = slices.Insert(state, i, Interest{Tag: tag})
+		}
+		state[i].Strength = in.Decay.Add(state[i].Strength, w, e.Time)
+	}
+	return state
+}
+
+// Strength returns the interest's strength at now.
+func (in Interests) Strength(s qun.Decayed, now time.Time) float64 { return in.Decay.ValueAt(s, now) }
+
+// Held reports whether the interest's strength at now exceeds the
+// threshold.
+func (in Interests) Held(s qun.Decayed, now time.Time) bool {
+	return in.Decay.ValueAt(s, now) > in.Threshold
+}
+
+// Fades returns the first instant at which the interest, if nothing more
+// is added, no longer exceeds the threshold; the zero time if it never
+// fades (no decay, and held now) and s.At if it is not held at all. The
+// instant is exact to the nanosecond against [Interests.Held].
+func (in Interests) Fades(s qun.Decayed) time.Time {
+	if !in.Held(s, s.At) {
+		return s.At
+	}
+	if in.Decay.HalfLife <= 0 {
+		return time.Time{}
+	}
+	latest := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	d := float64(in.Decay.HalfLife) * math.Log2(s.Value/in.Threshold)
+	if d >= float64(latest.Sub(s.At)) {
+		return latest
+	}
+	guess := s.At.Add(time.Duration(d))
+	// Float rounding puts the guess near, not at, the first instant not
+	// held: widen a bracket around it, then halve it to the nanosecond.
+	lo, hi := s.At, guess // Held at lo; hi is to be not held
+	for step := time.Nanosecond; in.Held(s, hi); step *= 2 {
+		lo, hi = hi, hi.Add(step)
+		if !hi.Before(latest) {
+			return latest
+		}
+	}
+	for step := time.Nanosecond; ; step *= 2 {
+		probe := hi.Add(-step)
+		if !probe.After(lo) {
+			break
+		}
+		if in.Held(s, probe) {
+			lo = probe
+			break
+		}
+		hi = probe
+	}
+	for hi.Sub(lo) > time.Nanosecond {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if in.Held(s, mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// Tags returns the tags the interests hold at now, in order: each with
+// source behaviour, the strength at now as its weight, and the instant it
+// fades as its expiry, so a host that stores the tags sees them lapse on
+// time even if it does not recompute them.
+func (in Interests) Tags(state []Interest, now time.Time) []Tag {
+	var out []Tag
+	for _, x := range state {
+		if !in.Held(x.Strength, now) {
+			continue
+		}
+		out = append(out, Tag{
+			Name:    x.Tag,
+			Weight:  in.Strength(x.Strength, now),
+			Source:  SourceBehaviour,
+			Expires: in.Fades(x.Strength),
+		})
+	}
+	return out
+}
