@@ -59,14 +59,13 @@ func UnmarshalStrict(data []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := checkJSON(root, rv.Type().Elem(), ""); err != nil {
-		return err
-	}
-	// The shape is right; encoding/json now fills a fresh value, calling the
-	// custom decoders again, and only a success reaches *v.
+	// Decode into a fresh value, so that only a success reaches *v. Each
+	// custom decoder inside runs once, on its own part of the text, so a
+	// type that nests itself (a rule tree) costs its size times its depth,
+	// not (as checking first and then decoding again would) 2^depth.
 	fresh := reflect.New(rv.Type().Elem())
-	if err := json.Unmarshal(data, fresh.Interface()); err != nil {
-		return &ValidationError{Reason: err.Error(), Err: err}
+	if err := decodeJSON(root, fresh.Elem(), ""); err != nil {
+		return err
 	}
 	rv.Elem().Set(fresh.Elem())
 	return nil
@@ -165,14 +164,17 @@ var (
 	nullDecimalType = reflect.TypeFor[decimal.NullDecimal]()
 )
 
-// checkJSON checks that n fits the Go type t, field by field.
-func checkJSON(n *jsonNode, t reflect.Type, path string) error {
+// decodeJSON checks that n fits v's type, field by field, and sets v from
+// it. v is settable and holds its zero value.
+func decodeJSON(n *jsonNode, v reflect.Value, path string) error {
+	t := v.Type()
 	// Times and decimals are everywhere in configurations; their own
 	// decoders' errors would not say what to write instead.
 	switch t {
 	case timeType:
 		if n.kind == '"' {
-			if _, err := time.Parse(time.RFC3339Nano, n.str); err == nil {
+			if tm, err := time.Parse(time.RFC3339Nano, n.str); err == nil {
+				v.Set(reflect.ValueOf(tm))
 				return nil
 			}
 		}
@@ -186,15 +188,19 @@ func checkJSON(n *jsonNode, t reflect.Type, path string) error {
 			text = string(n.raw)
 		}
 		if n.kind == '"' || n.kind == '0' {
-			if _, err := decimal.NewFromString(text); err == nil {
+			if d, err := decimal.NewFromString(text); err == nil {
+				if t == nullDecimalType {
+					v.Set(reflect.ValueOf(decimal.NewNullDecimal(d)))
+				} else {
+					v.Set(reflect.ValueOf(d))
+				}
 				return nil
 			}
 		}
 		return Invalid(path, "must be a decimal number such as 99.50, as a JSON number or string")
 	}
-	if reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
-		target := reflect.New(t).Interface().(json.Unmarshaler)
-		if err := target.UnmarshalJSON(n.raw); err != nil {
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(n.raw); err != nil {
 			return fieldError(path, err)
 		}
 		return nil
@@ -202,24 +208,38 @@ func checkJSON(n *jsonNode, t reflect.Type, path string) error {
 	if n.kind == 'n' {
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
-			return nil
+			return nil // stays nil
 		}
 		return Invalid(path, "must not be null (leave the field out instead)")
 	}
-	if reflect.PointerTo(t).Implements(textUnmarshalerType) && t.Kind() != reflect.Pointer {
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		if n.kind != '"' {
 			return Invalid(path, "must be a string")
 		}
-		target := reflect.New(t).Interface().(encoding.TextUnmarshaler)
-		if err := target.UnmarshalText([]byte(n.str)); err != nil {
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.str)); err != nil {
 			return fieldError(path, err)
 		}
 		return nil
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return checkJSON(n, t.Elem(), path)
+		elem := reflect.New(t.Elem())
+		if err := decodeJSON(n, elem.Elem(), path); err != nil {
+			return err
+		}
+		v.Set(elem)
+		return nil
 	case reflect.Interface:
+		if t.NumMethod() != 0 {
+			return Invalid(path, "cannot be read from JSON (an interface with methods)")
+		}
+		var x any
+		if err := json.Unmarshal(n.raw, &x); err != nil {
+			return Invalid(path, "%v", err)
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
 		return nil
 	case reflect.Struct:
 		if n.kind != '{' {
@@ -236,10 +256,16 @@ func checkJSON(n *jsonNode, t reflect.Type, path string) error {
 				errs = append(errs, Invalid(field, "appears twice"))
 			case !known:
 				errs = append(errs, Invalid(field, "unknown field"))
-			case f.quoted:
-				errs = append(errs, checkQuoted(n.kids[i], f.t, field))
 			default:
-				errs = append(errs, checkJSON(n.kids[i], f.t, field))
+				fv, err := fieldByIndex(v, f.index)
+				if err == nil && f.quoted {
+					err = decodeQuoted(n.kids[i], fv, field)
+				} else if err == nil {
+					err = decodeJSON(n.kids[i], fv, field)
+				} else {
+					err = Invalid(field, "%v", err)
+				}
+				errs = append(errs, err)
 			}
 			seen[key] = true
 		}
@@ -248,6 +274,7 @@ func checkJSON(n *jsonNode, t reflect.Type, path string) error {
 		if n.kind != '{' {
 			return Invalid(path, "must be an object")
 		}
+		m := reflect.MakeMapWithSize(t, len(n.keys))
 		seen := make(map[string]bool, len(n.keys))
 		var errs []error
 		for i, key := range n.keys {
@@ -257,83 +284,125 @@ func checkJSON(n *jsonNode, t reflect.Type, path string) error {
 				continue
 			}
 			seen[key] = true
-			if kt := t.Key(); reflect.PointerTo(kt).Implements(textUnmarshalerType) {
-				if err := reflect.New(kt).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(key)); err != nil {
+			k := reflect.New(t.Key()).Elem()
+			switch {
+			case reflect.PointerTo(t.Key()).Implements(textUnmarshalerType):
+				if err := k.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(key)); err != nil {
 					errs = append(errs, fieldError(field, err))
 					continue
 				}
-			} else if kt.Kind() != reflect.String {
-				if _, err := strconv.ParseInt(key, 10, 64); err != nil {
-					errs = append(errs, Invalid(field, "key must be an integer"))
+			case t.Key().Kind() == reflect.String:
+				k.SetString(key)
+			default:
+				if err := json.Unmarshal([]byte(key), k.Addr().Interface()); err != nil {
+					errs = append(errs, Invalid(field, "key must be a number that fits %s", t.Key().Kind()))
 					continue
 				}
 			}
-			errs = append(errs, checkJSON(n.kids[i], t.Elem(), field))
+			val := reflect.New(t.Elem()).Elem()
+			if err := decodeJSON(n.kids[i], val, field); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			m.SetMapIndex(k, val)
 		}
-		return errors.Join(errs...)
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		v.Set(m)
+		return nil
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 && t.Kind() == reflect.Slice {
-			if n.kind != '"' {
+			b, err := base64.StdEncoding.DecodeString(n.str)
+			if n.kind != '"' || err != nil {
 				return Invalid(path, "must be a base64 string")
 			}
-			if _, err := base64.StdEncoding.DecodeString(n.str); err != nil {
-				return Invalid(path, "must be a base64 string")
-			}
+			v.SetBytes(b)
 			return nil
 		}
 		if n.kind != '[' {
 			return Invalid(path, "must be an array")
 		}
-		if t.Kind() == reflect.Array && len(n.kids) > t.Len() {
-			return Invalid(path, "must hold at most %d elements, not %d", t.Len(), len(n.kids))
+		target := v
+		if t.Kind() == reflect.Array {
+			if len(n.kids) > t.Len() {
+				return Invalid(path, "must hold at most %d elements, not %d", t.Len(), len(n.kids))
+			}
+		} else {
+			target = reflect.MakeSlice(t, len(n.kids), len(n.kids))
 		}
 		var errs []error
 		for i, kid := range n.kids {
-			errs = append(errs, checkJSON(kid, t.Elem(), path+"["+strconv.Itoa(i)+"]"))
+			errs = append(errs, decodeJSON(kid, target.Index(i), path+"["+strconv.Itoa(i)+"]"))
 		}
-		return errors.Join(errs...)
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		if t.Kind() == reflect.Slice {
+			v.Set(target)
+		}
+		return nil
 	case reflect.String:
 		if n.kind != '"' {
 			return Invalid(path, "must be a string")
 		}
+		v.SetString(n.str)
+		return nil
 	case reflect.Bool:
 		if n.kind != 'b' {
 			return Invalid(path, "must be true or false")
 		}
+		v.SetBool(string(n.raw) == "true")
+		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Float32, reflect.Float64:
 		if n.kind != '0' {
 			return Invalid(path, "must be a number")
 		}
-		if err := json.Unmarshal(n.raw, reflect.New(t).Interface()); err != nil {
+		if err := json.Unmarshal(n.raw, v.Addr().Interface()); err != nil {
 			return Invalid(path, "must be a number that fits %s", t.Kind())
 		}
+		return nil
 	}
-	return nil
+	return Invalid(path, "cannot be read from JSON (a %s)", t.Kind())
 }
 
-// checkQuoted checks a field tagged ",string": a string, null, or a
-// number or bool written inside a string, as encoding/json reads them.
-func checkQuoted(n *jsonNode, t reflect.Type, path string) error {
+// decodeQuoted reads a field tagged ",string": null, or a string that
+// holds the field's JSON value, as encoding/json reads them.
+func decodeQuoted(n *jsonNode, v reflect.Value, path string) error {
 	if n.kind == 'n' {
 		return nil
 	}
 	if n.kind != '"' {
 		return Invalid(path, "must be a string")
 	}
-	if t.Kind() == reflect.String {
-		var s string
-		if json.Unmarshal([]byte(n.str), &s) != nil {
-			return Invalid(path, "must be a quoted JSON string inside a string")
-		}
-		return nil
-	}
 	inner, err := parseJSONTree([]byte(n.str))
-	if err != nil {
-		return Invalid(path, "must hold a %s inside the string", t.Kind())
+	if err != nil || (v.Kind() == reflect.String && inner.kind != '"') {
+		return Invalid(path, "must hold a %s inside the string", v.Kind())
 	}
-	return checkJSON(inner, t, path)
+	return decodeJSON(inner, v, path)
+}
+
+// fieldByIndex returns the field of struct v at index, allocating the
+// embedded structs that pointers lead through.
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, error) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !v.CanSet() {
+					return reflect.Value{}, errors.New("sits in an unexported embedded struct")
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	if !v.CanSet() {
+		return reflect.Value{}, errors.New("cannot be set")
+	}
+	return v, nil
 }
 
 // fieldError places the error of a field's own decoder at the field.
@@ -363,18 +432,19 @@ func keyPath(path, key string) string {
 
 // jsonField is a struct field as encoding/json sees it.
 type jsonField struct {
-	t      reflect.Type
-	quoted bool // tagged ",string"
+	index  []int // the path of field indexes, through embedded structs
+	quoted bool  // tagged ",string"
 }
 
-// jsonFields maps the JSON names of t's fields to their types, as
+// jsonFields maps the JSON names of t's fields to their places, as
 // encoding/json names them: the tag's name or the field's, skipping "-" and
 // unexported fields, and inlining untagged embedded structs (the shallower
 // field wins a clash of names).
 func jsonFields(t reflect.Type) map[string]jsonField {
 	fields := map[string]jsonField{}
-	var walk func(t reflect.Type, depth int, depths map[string]int)
-	walk = func(t reflect.Type, depth int, depths map[string]int) {
+	depths := map[string]int{}
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
@@ -382,14 +452,14 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 				continue
 			}
 			name, opts, _ := strings.Cut(tag, ",")
-			ft := f.Type
+			at := append(append([]int(nil), index...), i)
 			if f.Anonymous && name == "" {
-				et := ft
+				et := f.Type
 				if et.Kind() == reflect.Pointer {
 					et = et.Elem()
 				}
 				if et.Kind() == reflect.Struct {
-					walk(et, depth+1, depths)
+					walk(et, at)
 					continue
 				}
 			}
@@ -399,24 +469,24 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 			if name == "" {
 				name = f.Name
 			}
-			if d, ok := depths[name]; ok && d <= depth {
+			if d, ok := depths[name]; ok && d <= len(index) {
 				continue
 			}
-			depths[name] = depth
+			depths[name] = len(index)
 			quoted := false
 			for _, opt := range strings.Split(opts, ",") {
 				quoted = quoted || opt == "string"
 			}
-			switch ft.Kind() {
+			switch f.Type.Kind() {
 			case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 				reflect.Float32, reflect.Float64:
 			default:
 				quoted = false // encoding/json applies ",string" to scalars only
 			}
-			fields[name] = jsonField{ft, quoted}
+			fields[name] = jsonField{at, quoted}
 		}
 	}
-	walk(t, 0, map[string]int{})
+	walk(t, nil)
 	return fields
 }

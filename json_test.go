@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,4 +219,51 @@ func FuzzUnmarshalStrict(f *testing.F) {
 			t.Fatalf("re-reading %s: %v", out, err)
 		}
 	})
+}
+
+// node is a configuration type that nests itself, as a rule tree does.
+type node struct {
+	Name string `json:"name"`
+	Kids []node `json:"kids,omitempty"`
+}
+
+var nodeDecodes int
+
+func (n *node) UnmarshalJSON(data []byte) error {
+	nodeDecodes++
+	type plain node
+	return qun.UnmarshalStrict(data, (*plain)(n))
+}
+
+// Each nested custom decoder runs once, however deep the tree.
+func TestUnmarshalStrictNestedOnce(t *testing.T) {
+	const depth = 200
+	text := ""
+	for range depth {
+		text += `{"name":"n","kids":[`
+	}
+	text += `{"name":"leaf"}`
+	for range depth {
+		text += `]}`
+	}
+	nodeDecodes = 0
+	var root node
+	if err := json.Unmarshal([]byte(text), &root); err != nil {
+		t.Fatal(err)
+	}
+	if nodeDecodes != depth+1 {
+		t.Errorf("UnmarshalJSON ran %d times for %d nodes", nodeDecodes, depth+1)
+	}
+	leaf := root
+	for range depth {
+		leaf = leaf.Kids[0]
+	}
+	if leaf.Name != "leaf" {
+		t.Errorf("the deepest node is %q", leaf.Name)
+	}
+	bad := strings.Replace(text, `{"name":"leaf"}`, `{"name":"leaf","nmae":1}`, 1)
+	err := json.Unmarshal([]byte(bad), &root)
+	if want := strings.Repeat("kids[0].", depth) + "nmae: unknown field"; fmt.Sprint(problems(err)) != fmt.Sprint([]string{want}) {
+		t.Errorf("deep error = %v", problems(err))
+	}
 }
