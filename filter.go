@@ -207,9 +207,9 @@ func (c Condition) Holds(value string, present bool) bool {
 	case OpIsNot:
 		return !present || !c.anyEqual(value)
 	case OpIContains:
-		return present && containsFold(value, c.Values[0])
+		return present && ContainsFold(value, c.Values[0])
 	case OpNotIContains:
-		return !present || !containsFold(value, c.Values[0])
+		return !present || !ContainsFold(value, c.Values[0])
 	case OpGT, OpGTE, OpLT, OpLTE:
 		if !present {
 			return false
@@ -257,9 +257,11 @@ func (c Condition) anyEqual(value string) bool {
 	return false
 }
 
-// containsFold reports whether sub occurs in s under Unicode simple case
-// folding, as strings.EqualFold compares. It does not allocate.
-func containsFold(s, sub string) bool {
+// ContainsFold reports whether sub occurs in s under Unicode simple case
+// folding, as strings.EqualFold compares: the test behind PostHog's
+// icontains, which [OpIContains] and the leaves' "contains" share. It does
+// not allocate.
+func ContainsFold(s, sub string) bool {
 	if sub == "" {
 		return true
 	}

@@ -317,9 +317,9 @@ func TestContainsFold(t *testing.T) {
 		{"abc", "abcd", false},
 	}
 	for _, tt := range tests {
-		got := containsFold(tt.s, tt.sub)
+		got := qun.ContainsFold(tt.s, tt.sub)
 		if got != tt.want {
-			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+			t.Errorf("ContainsFold(%q, %q) = %v", tt.s, tt.sub, got)
 		}
 		n := containsNode{needle: tt.sub, ascii: true}
 		for i := 0; i < len(tt.sub); i++ {

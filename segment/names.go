@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"errors"
 	"unicode"
 	"unicode/utf8"
 
@@ -51,16 +52,13 @@ func attrNameProblem(s string) string {
 }
 
 // nameProblem returns why s is not a valid name in qun's sense (see
-// qun.MaxNameLen), or "": 1 to 256 bytes of UTF-8 without control
-// characters. It mirrors the root's own check, which is unexported.
+// qun.ValidateName), or "".
 func nameProblem(s string) string {
-	switch {
-	case s == "":
-		return "must not be empty"
-	case len(s) > qun.MaxNameLen:
-		return "must be at most 256 bytes"
+	var ve *qun.ValidationError
+	if errors.As(qun.ValidateName(s), &ve) {
+		return ve.Reason
 	}
-	return textProblem(s, false)
+	return ""
 }
 
 // textProblem returns why s is not acceptable text, or "": it must be valid

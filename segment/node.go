@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/qunkit/qun"
 	"github.com/shopspring/decimal"
 )
 
@@ -340,7 +340,7 @@ func (n *containsNode) eval(r *Record, _ *Evaluator) bool {
 			return found
 		}
 	}
-	return containsFold(s, n.needle)
+	return qun.ContainsFold(s, n.needle)
 }
 
 func (n *containsNode) explain(r *Record, e *Evaluator) Explanation { return n.leaf(r, n.eval(r, e)) }
@@ -658,7 +658,7 @@ func (n *seenNode) explain(r *Record, e *Evaluator) Explanation {
 
 // containsLowerASCII reports whether lower, an ASCII string in lower
 // case, occurs in s ignoring ASCII case; ok is false when s is not all
-// ASCII. For ASCII text this is exactly containsFold: the letters whose
+// ASCII. For ASCII text this is exactly qun.ContainsFold: the letters whose
 // simple folds leave ASCII (K and the Kelvin sign, s and the long s) can
 // only match text that is not ASCII.
 func containsLowerASCII(s, lower string) (found, ok bool) {
@@ -686,45 +686,4 @@ func containsLowerASCII(s, lower string) (found, ok bool) {
 		}
 	}
 	return false, true
-}
-
-// containsFold reports whether sub occurs in s under Unicode simple case
-// folding, as PostHog's icontains and qun.Condition compare. It does not
-// allocate.
-func containsFold(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	for i := 0; i < len(s); {
-		if hasPrefixFold(s[i:], sub) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	return false
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	for prefix != "" {
-		if s == "" {
-			return false
-		}
-		r1, n1 := utf8.DecodeRuneInString(s)
-		r2, n2 := utf8.DecodeRuneInString(prefix)
-		if r1 != r2 && !equalFoldRune(r1, r2) {
-			return false
-		}
-		s, prefix = s[n1:], prefix[n2:]
-	}
-	return true
-}
-
-func equalFoldRune(r1, r2 rune) bool {
-	for r := unicode.SimpleFold(r1); r != r1; r = unicode.SimpleFold(r) {
-		if r == r2 {
-			return true
-		}
-	}
-	return false
 }

@@ -62,7 +62,7 @@ func (a Admission) Validate() error {
 	if a.Threshold == "" && !a.Paid && !a.Approved {
 		errs = append(errs, qun.Invalid("", "admits no one: set a threshold, paid or approved"))
 	}
-	if a.Threshold != "" && qun.MemberID(a.Threshold).Validate() != nil {
+	if a.Threshold != "" && qun.ValidateName(a.Threshold) != nil {
 		errs = append(errs, qun.Invalid("threshold", "must be a segment's name"))
 	}
 	return errors.Join(errs...)

@@ -124,7 +124,7 @@ func (r Router) Validate() error {
 	prefixes := map[string]int{}
 	for i, p := range r.Pools {
 		path := "pools[" + strconv.Itoa(i) + "]"
-		if qun.MemberID(p.Segment).Validate() != nil {
+		if qun.ValidateName(p.Segment) != nil {
 			errs = append(errs, qun.Invalid(path+".segment", "must be a segment's name"))
 		} else if j, dup := seen[p.Segment]; dup {
 			errs = append(errs, qun.Invalid(path+".segment", "repeats pools[%d]", j))
@@ -134,7 +134,7 @@ func (r Router) Validate() error {
 		if p.Capacity < 1 {
 			errs = append(errs, qun.Invalid(path+".capacity", "must be 1 or more"))
 		}
-		if qun.MemberID(p.Prefix).Validate() != nil || len(p.Prefix) > qun.MaxNameLen-12 {
+		if qun.ValidateName(p.Prefix) != nil || len(p.Prefix) > qun.MaxNameLen-12 {
 			errs = append(errs, qun.Invalid(path+".prefix", "must be a name of at most %d bytes", qun.MaxNameLen-12))
 		} else if j, dup := prefixes[p.Prefix]; dup {
 			errs = append(errs, qun.Invalid(path+".prefix", "repeats pools[%d]", j))
