@@ -48,7 +48,15 @@ type crule struct {
 	bonusDec decimal.Decimal
 	caps     [5]int64 // day, week, month, lifetime, budget; -1 for none
 	cooldown time.Duration
+	// products holds the product of the factors of each set of
+	// multipliers (by bitmask) for rules with up to maxProducts of them,
+	// so that an award shares its Factor instead of computing it.
+	products []decimal.Decimal
 }
+
+// maxProducts is the most multipliers a rule may have for its products
+// to be tabled: 2^4 = 16 decimals per rule.
+const maxProducts = 4
 
 // Compile validates p and compiles it into an Engine.
 func Compile(p Program) (*Engine, error) {
@@ -86,15 +94,27 @@ func Compile(p Program) (*Engine, error) {
 			f, _ := fxOf(m.Factor)
 			c.factors = append(c.factors, f)
 		}
+		if n := len(r.Multipliers); n <= maxProducts {
+			c.products = make([]decimal.Decimal, 1<<n)
+			for mask := range c.products {
+				f := one
+				for j := range r.Multipliers {
+					if mask&(1<<j) != 0 {
+						f = f.Mul(r.Multipliers[j].Factor)
+					}
+				}
+				c.products[mask] = f
+			}
+		}
 		c.bonusDec = c.kind.Round(r.FirstTimeBonus)
 		var ok bool
 		if c.bonus, ok = units(c.bonusDec, c.kind.Scale); !ok {
 			return nil, fmt.Errorf("incentive: compile program: %w", qun.Invalid("rules["+fmt.Sprint(i)+"].first_time_bonus", "is too large"))
 		}
-		for j, d := range []decimal.Decimal{r.Caps.Day, r.Caps.Week, r.Caps.Month, r.Caps.Lifetime, r.Caps.Budget.Limit} {
+		for j, d := range []decimal.NullDecimal{r.Caps.Day, r.Caps.Week, r.Caps.Month, r.Caps.Lifetime, {Decimal: r.Caps.Budget.Limit, Valid: r.Caps.Budget.Name != ""}} {
 			c.caps[j] = -1
-			if d.Sign() > 0 {
-				c.caps[j], _ = units(d, c.kind.Scale)
+			if d.Valid {
+				c.caps[j], _ = units(d.Decimal, c.kind.Scale)
 			}
 		}
 		e.byID[r.ID] = len(e.rules)

@@ -22,6 +22,8 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 		if rapid.Bool().Draw(t, "per unit") {
 			r.Per = dec("per", 1e4, 3)
 			r.WholeUnits = rapid.Bool().Draw(t, "whole units")
+		} else if r.Points = r.Points.Truncate(kind.Scale); r.Points.IsZero() {
+			r.Points = decimal.New(1, -kind.Scale) // a fixed award is exact at the scale
 		}
 		for i := range rapid.IntRange(0, 3).Draw(t, "multipliers") {
 			r.Multipliers = append(r.Multipliers, Multiplier{Name: string(rune('a' + i)), Factor: dec("factor", 1e4, 3)})
@@ -35,10 +37,28 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 		}
 		c := &eng.rules[0]
 		mask := uint32(rapid.IntRange(0, 7).Draw(t, "mask"))
-		base, want, ok := c.amounts(value, mask, false)
-		sBase, sWant, sOK := c.amounts(value, mask, true)
-		if ok != sOK || ok && (base != sBase || want != sWant) {
+		v, vok := fxOf(value)
+		var base, want int64
+		q, ok := c.exactQuantity(v, vok)
+		if ok {
+			base, want, ok = c.roundQuantity(q, mask)
+		}
+		sBase, sWant, sOK := c.slowAmounts(value, mask)
+		if !ok {
+			return // the int64 path overflowed: Evaluate takes the decimal path
+		}
+		if !sOK || base != sBase || want != sWant {
 			t.Fatalf("int64: %d, %d, %v; decimal: %d, %d, %v", base, want, ok, sBase, sWant, sOK)
+		}
+		// The unrounded base Explain shows: present exactly when rounding
+		// changed the base, and the exact value cut to 9 places.
+		num, den := c.exactBase(value)
+		exact := num.Equal(fromUnits(base, kind.Scale).Mul(den))
+		if q.exactAt(kind.Scale, base) != exact {
+			t.Fatalf("exactAt = %v, but %s/%s rounded is %d units", !exact, num, den, base)
+		}
+		if want, _ := num.QuoRem(den, unroundedPlaces); !exact && !q.truncated().Equal(want) {
+			t.Fatalf("truncated = %s, want %s", q.truncated(), want)
 		}
 	})
 }

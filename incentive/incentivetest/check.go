@@ -392,11 +392,11 @@ func checkCaps(t *rapid.T, eng *incentive.Engine) {
 		total := decimal.Zero
 		bonuses := 0
 		for i, a := range awards {
-			for g, c := range map[qun.Grain]decimal.Decimal{qun.Day: r.Caps.Day, qun.Week: r.Caps.Week, qun.Month: r.Caps.Month} {
+			for g, c := range map[qun.Grain]decimal.NullDecimal{qun.Day: r.Caps.Day, qun.Week: r.Caps.Week, qun.Month: r.Caps.Month} {
 				k := [2]int64{int64(g), cal.Index(g, a.at)}
 				windows[k] = windows[k].Add(a.points)
-				if c.Sign() > 0 && windows[k].GreaterThan(c) {
-					t.Fatalf("rule %s awarded %s in the %s %s, over its cap of %s", r.ID, windows[k], g, cal.Period(g, a.at), c)
+				if c.Valid && windows[k].GreaterThan(c.Decimal) {
+					t.Fatalf("rule %s awarded %s in the %s %s, over its cap of %s", r.ID, windows[k], g, cal.Period(g, a.at), c.Decimal)
 				}
 			}
 			total = total.Add(a.points)
@@ -407,8 +407,8 @@ func checkCaps(t *rapid.T, eng *incentive.Engine) {
 				bonuses++
 			}
 		}
-		if r.Caps.Lifetime.Sign() > 0 && total.GreaterThan(r.Caps.Lifetime) {
-			t.Fatalf("rule %s awarded %s in all, over its lifetime cap of %s", r.ID, total, r.Caps.Lifetime)
+		if r.Caps.Lifetime.Valid && total.GreaterThan(r.Caps.Lifetime.Decimal) {
+			t.Fatalf("rule %s awarded %s in all, over its lifetime cap of %s", r.ID, total, r.Caps.Lifetime.Decimal)
 		}
 		if bonuses > 1 {
 			t.Fatalf("rule %s gave its first-time bonus %d times", r.ID, bonuses)
@@ -443,10 +443,11 @@ func checkDeterministic(t *rapid.T, eng *incentive.Engine) {
 	ev.ID = "event"
 	m := Members().Draw(t, "member")
 	now := ev.Time.Add(time.Duration(rapid.Int64Range(0, 600).Draw(t, "lag minutes")) * time.Minute)
-	m.Usage = Usages(p, now).Draw(t, "usage")
-	m.Budgets = []incentive.Budget{{Name: "launch-kind0", Used: decimal.New(rapid.Int64Range(0, 600).Draw(t, "budget used"), 0)}}
-	first := eng.Evaluate(ev, m, now)
-	if diff := cmp.Diff(first, eng.Evaluate(ev, m, now), decimalEqual); diff != "" {
+	var s incentive.RuleState
+	s.Usage = Usages(p, now).Draw(t, "usage")
+	s.Budgets = []incentive.Budget{{Name: "launch-kind0", Used: decimal.New(rapid.Int64Range(0, 600).Draw(t, "budget used"), 0)}}
+	first := eng.Evaluate(ev, m, s, now)
+	if diff := cmp.Diff(first, eng.Evaluate(ev, m, s, now), decimalEqual); diff != "" {
 		t.Fatalf("two evaluations differ:\n%s", diff)
 	}
 	// Shuffle the rules, keeping those of equal priority in their order.
@@ -473,7 +474,7 @@ func checkDeterministic(t *rapid.T, eng *incentive.Engine) {
 	if err != nil {
 		t.Fatalf("reordered program: %v", err)
 	}
-	if diff := cmp.Diff(first, eng2.Evaluate(ev, m, now), decimalEqual); diff != "" {
+	if diff := cmp.Diff(first, eng2.Evaluate(ev, m, s, now), decimalEqual); diff != "" {
 		t.Fatalf("reordering rules of distinct priorities changed the decision (-before +after):\n%s", diff)
 	}
 }

@@ -76,7 +76,12 @@ func Kinds(name string) *rapid.Generator[incentive.Kind] {
 		case 3:
 			k.Expiry = incentive.Expiry{End: qun.Month, Periods: rapid.IntRange(0, 1).Draw(t, "expiry months")}
 		case 4:
-			k.Expiry = incentive.Expiry{End: qun.Year}
+			k.Expiry = incentive.Expiry{End: qun.Year, Periods: rapid.IntRange(0, 1).Draw(t, "expiry years")}
+		}
+		if !k.Expiry.Never() && (rapid.Float64Range(0, 1).Draw(t, "from available") < 0.2 || k.Validate() != nil) {
+			// Counted from availability, no pending period can outlast
+			// the expiry.
+			k.Expiry.From = incentive.ExpiryFromAvailable
 		}
 		return k
 	})
@@ -96,13 +101,14 @@ func rule(t *rapid.T, id string, k incentive.Kind) incentive.Rule {
 	r := incentive.Rule{
 		ID: id, Kind: k.Name,
 		Event:    qun.EventFilter{Name: rapid.SampledFrom(eventNames).Draw(t, "event")},
-		Points:   decimal.New(rapid.Int64Range(1, 500).Draw(t, "points"), -1),
+		Points:   amount(t, "points", k, 50),
 		Priority: rapid.IntRange(0, 3).Draw(t, "priority"),
 		Stop:     rapid.Float64Range(0, 1).Draw(t, "stop") < 0.15,
 	}
 	if r.Event.Name == "purchase" && rapid.Bool().Draw(t, "per unit") {
 		r.Per = rapid.SampledFrom([]decimal.Decimal{decimal.New(1, 0), decimal.New(10, 0), decimal.New(25, -1)}).Draw(t, "per")
 		r.WholeUnits = rapid.Bool().Draw(t, "whole units")
+		r.Points = decimal.New(rapid.Int64Range(1, 500).Draw(t, "rate"), -1) // a rate may be finer than the scale
 	}
 	if rapid.Bool().Draw(t, "channel condition") {
 		r.Event.Where = []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{rapid.SampledFrom(channels).Draw(t, "channel")}}}
@@ -133,11 +139,11 @@ func rule(t *rapid.T, id string, k incentive.Kind) incentive.Rule {
 	if rapid.Bool().Draw(t, "bonus") {
 		r.FirstTimeBonus = amount(t, "bonus", k, 30)
 	}
-	capOf := func(label string, p float64, max int) decimal.Decimal {
+	capOf := func(label string, p float64, max int) decimal.NullDecimal {
 		if rapid.Float64Range(0, 1).Draw(t, label) < p {
-			return amount(t, label+" cap", k, max)
+			return decimal.NewNullDecimal(amount(t, label+" cap", k, max))
 		}
-		return decimal.Decimal{}
+		return decimal.NullDecimal{}
 	}
 	r.Caps.Day = capOf("day", 0.5, 100)
 	r.Caps.Week = capOf("week", 0.3, 300)
@@ -197,6 +203,10 @@ func Members() *rapid.Generator[incentive.Member] {
 func Usages(p incentive.Program, now time.Time) *rapid.Generator[[]incentive.Usage] {
 	return rapid.Custom(func(t *rapid.T) []incentive.Usage {
 		var us []incentive.Usage
+		if len(p.Rules) == 0 {
+			rapid.Bool().Draw(t, "no rules") // rapid wants a draw
+			return nil
+		}
 		for _, r := range p.Rules {
 			if !rapid.Bool().Draw(t, "used") {
 				continue

@@ -354,15 +354,15 @@ var cases = []testCase{
 			t.Errorf("a third community sees entries")
 		}
 	}},
-	{"BudgetLimit", "an append whose budget draw would pass the budget's limit fails with ErrConflict and writes nothing", func(t *testing.T, s incentive.Store) {
+	{"BudgetLimit", "an append whose budget draw would pass the budget's limit fails with ErrBudgetExhausted (not ErrConflict: retrying cannot help) and writes nothing", func(t *testing.T, s incentive.Store) {
 		id := account("c1", "lin")
 		p := earn(t, s, id, "e1", 60, start)
 		p.Draws = []incentive.BudgetDraw{{Name: "launch", Points: points(60), Limit: points(100)}}
 		mustAppend(t, s, p)
 		q := earn(t, s, id, "e2", 60, start)
 		q.Draws = []incentive.BudgetDraw{{Name: "launch", Points: points(60), Limit: points(100)}}
-		if err := s.Append(ctx, q); !errors.Is(err, incentive.ErrConflict) {
-			t.Fatalf("draw past the limit: err = %v, want ErrConflict", err)
+		if err := s.Append(ctx, q); !errors.Is(err, incentive.ErrBudgetExhausted) || errors.Is(err, incentive.ErrConflict) {
+			t.Fatalf("draw past the limit: err = %v, want ErrBudgetExhausted", err)
 		}
 		snap := load(t, s, incentive.LoadParams{Account: id, Budgets: []string{"launch"}})
 		if snap.Account.Version != 1 || !snap.Budgets[0].Used.Equal(points(60)) {
