@@ -147,7 +147,8 @@ type EntriesParams struct {
 	// or empty for the first page. Cursors are opaque.
 	After string
 	// Limit is the most entries to return; 0 means 100. Stores may return
-	// fewer than asked even when more remain, never more.
+	// fewer than asked even when more remain, never more, and never none
+	// while more remain: a page with no entries is the last.
 	Limit int
 }
 
