@@ -181,6 +181,9 @@ func TestEarnEventDuplicateExplainsWhatItEarned(t *testing.T) {
 	ev := event("post", t0, "")
 	first := must[incentive.EventResult](t)(l.EarnEvent(ctx, "wine-club", ev, incentive.Member{}, t0))
 	again := must[incentive.EventResult](t)(l.EarnEvent(ctx, "wine-club", ev, incentive.Member{}, t0.Add(time.Minute)))
+	if len(first.Decision.Awards) != 1 || len(again.Decision.Awards) != 1 || len(again.Results) != 1 {
+		t.Fatalf("first %+v, redelivery %+v; want one award and one result each", first, again)
+	}
 	if got, want := again.Decision.Awards[0].Explain(), "post: 5 + 20 first-time bonus = 25"; got != want || first.Decision.Awards[0].Explain() != want {
 		t.Errorf("first explained %q, the redelivery %q; want %q both", first.Decision.Awards[0].Explain(), got, want)
 	}

@@ -450,23 +450,19 @@ func checkDeterministic(t *rapid.T, eng *incentive.Engine) {
 	if diff := cmp.Diff(first, eng.Evaluate(ev, m, s, now), decimalEqual); diff != "" {
 		t.Fatalf("two evaluations differ:\n%s", diff)
 	}
-	// Shuffle the rules, keeping those of equal priority in their order.
+	// Shuffle the rules, then put each priority's rules back in their
+	// order in the places the shuffle gave that priority, whatever the
+	// priorities' values.
 	perm := rapid.Permutation(slices.Clone(p.Rules)).Draw(t, "order")
 	shuffled := slices.Clone(perm)
-	for prio := range 8 {
-		var orig []incentive.Rule
-		for _, r := range p.Rules {
-			if r.Priority == prio {
-				orig = append(orig, r)
-			}
-		}
-		j := 0
-		for i, r := range perm {
-			if r.Priority == prio {
-				shuffled[i] = orig[j]
-				j++
-			}
-		}
+	byPriority := map[int][]incentive.Rule{}
+	for _, r := range p.Rules {
+		byPriority[r.Priority] = append(byPriority[r.Priority], r)
+	}
+	next := map[int]int{}
+	for i, r := range perm {
+		shuffled[i] = byPriority[r.Priority][next[r.Priority]]
+		next[r.Priority]++
 	}
 	q := p
 	q.Rules = shuffled

@@ -73,3 +73,20 @@ func TestProgramsAreValid(t *testing.T) {
 
 // TestExampleProgram runs the check the package example shows.
 func TestExampleProgram(t *testing.T) { checkMyProgram(t) }
+
+// TestCheckPrioritiesOutsideZeroToSeven runs Check on a valid program
+// whose rules share priorities outside 0-7: two rules at priority 10 on
+// one event, the first with Stop, so that their relative order decides
+// the award, and one at -3. Reordering rules of distinct priorities must
+// keep each priority's rules in their order, whatever the values.
+func TestCheckPrioritiesOutsideZeroToSeven(t *testing.T) {
+	cal := qun.Calendar{Zone: qun.MustLoadZone("Asia/Shanghai"), WeekStart: time.Monday}
+	incentivetest.Check(t, incentive.Program{Calendar: cal,
+		Kinds: []incentive.Kind{{Name: "points", Spendable: true}},
+		Rules: []incentive.Rule{
+			{ID: "first", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Priority: 10, Stop: true},
+			{ID: "second", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("7"), Priority: 10},
+			{ID: "low", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("1"), Priority: -3},
+			{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("2"), Priority: 1000},
+		}})
+}
