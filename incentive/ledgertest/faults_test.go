@@ -69,9 +69,11 @@ func record(t *testing.T, f func(tb testing.TB)) *recorder {
 }
 
 // quietRapid makes rapid give up shrinking soon and write no fail files
-// while a test runs the model on stores meant to fail it.
+// while a test runs the model on stores meant to fail it, and lets it try
+// up to 1000 runs (200 with -short) to find the failure: it stops at the
+// first, which takes a few runs.
 func quietRapid(t *testing.T) {
-	for name, value := range map[string]string{"rapid.nofailfile": "true", "rapid.shrinktime": "500ms"} {
+	for name, value := range map[string]string{"rapid.nofailfile": "true", "rapid.shrinktime": "500ms", "rapid.checks": "1000"} {
 		f := flag.Lookup(name)
 		if f == nil {
 			t.Fatalf("rapid has no flag %s", name)
