@@ -51,20 +51,26 @@
 //   - Pending points ([Kind.Pending]) cannot be spent, are shown as
 //     [Balance.Pending], and do not count in [Balance.Lifetime] until they
 //     become available, as Open Loyalty's locked points do not count toward a
-//     level. The expiry clock starts when they become available, as in Open
-//     Loyalty, whose lots expire a number of days after they are unlocked.
+//     level. The expiry clock starts when they are earned ("N days after
+//     earning", "the end of the year they were earned in"), or, if the
+//     kind says so ([ExpiryFromAvailable]), when they become available, as
+//     in later Open Loyalty releases, whose lots expire a number of days
+//     after they are unlocked; either way no lot expires before it can be
+//     spent.
 //   - Reversing an earn (a refund) claws back what remains of its lot. What
 //     was already spent from it is the kind's documented choice
 //     ([Reversal]): CapAtZero takes it from the member's other available
 //     points down to zero and records the rest as a shortfall; Debt does the
 //     same and records the rest as debt, which future earnings repay before
 //     they can be spent; LotOnly takes nothing else, as Open Loyalty's
-//     cancellation of a points transfer does. In every policy, the balance
-//     after a reversal (less its shortfall) and the lifetime points are what
-//     they would have been had the points never been earned, whenever the
-//     rest of the history did not depend on those points and nothing
-//     expired in between (which lot a spend took can change what expires).
-//     Reversals do not give back cap usage or campaign budget.
+//     cancellation of a points transfer does. In every policy, from the
+//     reversal on, the lifetime points are what they would have been had
+//     the points never been earned, and the balance differs only by what
+//     was spent on those points, less what the reversal wrote off, even
+//     when the rest of the history depended on them (spends that only
+//     they made possible); as long as nothing expired in between, since
+//     which lot a spend took can change what expires. Reversals do not
+//     give back cap usage or campaign budget.
 //   - Overdraft is impossible: a spend or deduction beyond the available
 //     points fails with [ErrInsufficientPoints]; only a reversal under the
 //     Debt policy takes the balance below zero.

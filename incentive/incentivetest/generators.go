@@ -241,6 +241,16 @@ const (
 	OpExpire                // expire what is due
 )
 
+var opNames = [...]string{OpEarn: "earn", OpSpend: "spend", OpGrant: "grant", OpDeduct: "deduct", OpReverse: "reverse", OpExpire: "expire"}
+
+// String returns the operation's name: "earn", "spend", ...
+func (k OpKind) String() string {
+	if int(k) < len(opNames) {
+		return opNames[k]
+	}
+	return fmt.Sprintf("OpKind(%d)", uint8(k))
+}
+
 // Op is one step of a generated history on one account: an operation,
 // applied Advance after the previous one.
 type Op struct {
