@@ -53,14 +53,14 @@ func benchMember() (incentive.Member, incentive.RuleState) {
 	return m, s
 }
 
-// sameEventRules returns 50 rules that all take "purchase" events, of
+// sameEventRules returns n rules that all take "purchase" events, of
 // which the first match take the benchmark's event and member; the others
 // fail a condition on the event. They mix fixed and per-unit awards (whole
 // units and proportional), member and event conditions, tier and holiday
 // multipliers, and daily and monthly caps with usage to check.
-func sameEventRules(match int) []incentive.Rule {
+func sameEventRules(n, match int) []incentive.Rule {
 	var rules []incentive.Rule
-	for i := range 50 {
+	for i := range n {
 		r := incentive.Rule{
 			ID: "rule-" + strconv.Itoa(i), Kind: "points", Priority: i % 7,
 			Event:  qun.EventFilter{Name: "purchase"},
@@ -88,28 +88,32 @@ func sameEventRules(match int) []incentive.Rule {
 	return rules
 }
 
-// BenchmarkEvaluate evaluates programs of 50 rules for one event, and
-// reports the time per rule that sees the event (its name):
+// BenchmarkEvaluate evaluates one event against programs of 1, 5 and 50
+// rules that all take it and all match and award (the issue's "50 rules
+// for one event", at its hardest: 50 awards to compute and return), 50
+// rules that take it of which 5 match, and 50 rules over ten event names
+// of which the event's name selects one. Its figures are per event:
+// ns/op is the time to evaluate the event against the whole program, and
+// B/op and allocs/op are the decision it returns.
 //
-//   - all-50-match: 50 rules take the event, and all 50 match and award:
-//     the issue's "50 rules for one event", at its hardest.
-//   - 50-see-5-match: 50 rules take the event, 5 match; the other 45 fail
-//     a condition on the event.
-//   - dispatch: 50 rules over ten event names, as benchRules writes them;
-//     the event's name selects 1 rule, so this measures dispatch, and its
-//     per-rule figure is for that one rule.
+// The package documentation gives the figures, measured on a loaded
+// 2-core machine. The issue's target of 1 µs for 50 rules holds when the
+// event's name selects one or two matching rules; each matching rule costs
+// about 0.3 µs (its award is about 160 bytes to allocate and fill), so 5
+// matching rules take about 2 µs and 50 take about 16 µs.
 func BenchmarkEvaluate(b *testing.B) {
 	purchase := event("purchase", t0, "99.50", "channel", "online")
 	for _, c := range []struct {
 		name  string
 		rules []incentive.Rule
 		ev    qun.Event
-		see   int // rules that take the event's name
 		match int
 	}{
-		{"all-50-match", sameEventRules(50), purchase, 50, 50},
-		{"50-see-5-match", sameEventRules(5), purchase, 50, 5},
-		{"dispatch", benchRules(50), event("check_in", t0, ""), 1, 1},
+		{"1-rule-1-match", sameEventRules(1, 1), purchase, 1},
+		{"5-rules-5-match", sameEventRules(5, 5), purchase, 5},
+		{"50-rules-50-match", sameEventRules(50, 50), purchase, 50},
+		{"50-rules-5-match", sameEventRules(50, 5), purchase, 5},
+		{"50-rules-1-takes-the-event", benchRules(50), event("check_in", t0, ""), 1},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			eng, err := incentive.Compile(incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: c.rules})
@@ -124,7 +128,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			for b.Loop() {
 				eng.Evaluate(c.ev, m, s, t0)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.see), "ns/rule")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
 		})
 	}
 }

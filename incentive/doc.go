@@ -105,10 +105,34 @@
 // stops the rules below it. [Compile] turns a program into an [Engine];
 // [Engine.Evaluate] returns a [Decision] whose [Award]s say which rule gave
 // what, which multipliers applied and which limit cut it, so rules stay
-// transparent to members (积分规则透明). Evaluation computes in int64 and
-// allocates nothing but its result; [Ledger.EarnEvent] evaluates and earns
+// transparent to members (积分规则透明). [Ledger.EarnEvent] evaluates and earns
 // in one step, reading each rule's usage from the member's accounts so that
 // caps hold even under concurrent events.
+//
+// # Performance
+//
+// Evaluation dispatches by event name, caches the event properties and
+// member attributes the rules test, and computes awards in int64, falling
+// back to decimal only when a step would overflow. Its cost is mostly per
+// award: BenchmarkEvaluate, on a loaded 2-core machine (medians of
+// -count 3, -benchtime 200ms; to be measured again on a quiet one), gives
+// per event:
+//
+//	1 rule, matching                      ~0.3 µs   160 B   1 alloc
+//	5 rules, all matching                 ~1.8 µs   968 B   4 allocs
+//	50 rules, all matching                 ~16 µs  8.9 KB  22 allocs
+//	50 rules, 5 matching                  ~2.3 µs   968 B   4 allocs
+//	50 rules over 10 event names, 1 taking the event  ~0.3 µs  160 B  1 alloc
+//
+// So the target, 50 rules for one event under 1 µs, holds when
+// the event's name selects one or two rules that match, and not when
+// several match: each matching rule costs about 0.3 µs (finding its
+// usage, computing its amounts and caps, and allocating, filling and later
+// collecting its award of about 160 bytes), and each rule that takes the
+// event but fails a condition about 20 ns. Evaluation allocates only its
+// result: the awards, one slice of multiplier names, and the big.Int of an
+// amount that is not a small whole number of units (an award's unrounded
+// base, for one).
 //
 // Caps and cooldowns count by the time an award is made (the now passed
 // in), so a late event cannot reopen a day that is over; campaign windows

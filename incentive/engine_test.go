@@ -302,3 +302,34 @@ func TestEvaluateAllocatesOnlyItsResult(t *testing.T) {
 		t.Errorf("one award: %v allocations, want 1", n)
 	}
 }
+
+// TestEngineKeepsItsProgram checks that an Engine does not change when the
+// program it was compiled from does: it keeps its own copy of every rule's
+// conditions, tiers, windows and multipliers.
+func TestEngineKeepsItsProgram(t *testing.T) {
+	p := incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: []incentive.Rule{{
+		ID: "buy", Kind: "points", Event: qun.EventFilter{Name: "purchase", Where: []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{"online"}}}},
+		Points: dec("5"), Tiers: []string{"gold"}, Active: &incentive.Window{From: qun.DateOf(t0)},
+		Multipliers: []incentive.Multiplier{{Name: "double", Factor: dec("2"), Member: []qun.Condition{{Prop: "city", Op: qun.OpExact, Values: []string{"shanghai"}}}}},
+	}}}
+	eng, err := incentive.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event("purchase", t0, "", "channel", "online")
+	m := incentive.Member{Tier: "gold", Attrs: map[string]string{"city": "shanghai"}}
+	before := eng.Evaluate(ev, m, incentive.RuleState{}, t0)
+	r := &p.Rules[0]
+	r.Event.Where[0].Values[0] = "offline"
+	r.Tiers[0] = "silver"
+	r.Active.From = qun.DateOf(t0).AddDays(1)
+	r.Multipliers[0].Member[0].Values[0] = "beijing"
+	r.Multipliers[0].Factor = dec("3")
+	after := eng.Evaluate(ev, m, incentive.RuleState{}, t0)
+	if diff := cmp.Diff(views(before), views(after)); diff != "" || len(after.Awards) != 1 || !after.Awards[0].Points.Equal(dec("10")) {
+		t.Errorf("the engine changed with the program it was compiled from (-before +after):\n%s", diff)
+	}
+	if got := eng.Program().Rules[0].Event.Where[0].Values[0]; got != "online" {
+		t.Errorf("Program() = %q, want the program as compiled", got)
+	}
+}

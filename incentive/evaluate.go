@@ -31,7 +31,7 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 	if len(idx) == 0 {
 		return Decision{}
 	}
-	x := evalContext{e: e, ev: ev, m: m, s: s, now: now}
+	x := evalContext{e: e, ev: &ev, m: &m, s: &s, now: now}
 	// First pass: which rules match, and which multipliers apply, so that
 	// the result is allocated once and exactly.
 	var buf [64]match
@@ -43,7 +43,7 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 			continue
 		}
 		mask := c.applied(&x)
-		matched = append(matched, match{rule: i, mask: mask})
+		matched = append(matched, match{rule: int32(i), mask: mask})
 		names += bits.OnesCount32(mask)
 		if c.r.Stop {
 			break
@@ -53,13 +53,14 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 		return Decision{}
 	}
 	d := Decision{Awards: make([]Award, len(matched))}
+	var draws drawTable
 	var pool []string
 	if names > 0 {
 		pool = make([]string, 0, names)
 	}
 	for j, mt := range matched {
 		c := &e.rules[mt.rule]
-		var a Award
+		a := &d.Awards[j] // filled in place: an Award is large
 		if mt.mask != 0 {
 			from := len(pool)
 			for i := range c.r.Multipliers {
@@ -69,15 +70,14 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 			}
 			a.Multipliers = pool[from:len(pool):len(pool)] // appending copies
 		}
-		c.award(&x, mt.mask, &a)
-		d.Awards[j] = a
+		c.award(&x, &draws, mt.mask, a)
 	}
 	return d
 }
 
 // match is a rule that matched, with the multipliers that apply.
 type match struct {
-	rule int
+	rule int32
 	mask uint32
 }
 
@@ -86,18 +86,18 @@ type match struct {
 // earlier rules.
 type evalContext struct {
 	e        *Engine
-	ev       qun.Event // copies, so that the caller's values stay on its stack
-	m        Member
-	s        RuleState
+	ev       *qun.Event // Evaluate's own parameters, which stay on its stack
+	m        *Member
+	s        *RuleState
 	now      time.Time
 	evDate   qun.Date
 	nowIndex [3]int64 // day, week, month of now
 	value    fx       // the event's value, if haveValue
 	haveEv   bool
 	haveNow  bool
-	valueOK  int8 // 0 not computed, 1 fits an fx, -1 does not
-	drawn    [4]draw
-	more     []draw
+	valueOK  int8  // 0 not computed, 1 fits an fx, -1 does not
+	props    slots // the event's properties the rules test
+	attrs    slots // the member's attributes the rules test
 }
 
 type draw struct {
@@ -132,14 +132,23 @@ func (x *evalContext) eventValue() (fx, bool) {
 }
 
 // periodsAt returns the indexes of the day, week and month of t in the
-// program's calendar, which caps count in.
+// program's calendar, which caps count in: [qun.Calendar.Index]'s, from
+// one zone lookup (a property pins them equal).
 func (e *Engine) periodsAt(t time.Time) [3]int64 {
-	d := e.cal.Date(t)
-	var idx [3]int64
-	for i, g := range capGrains {
-		idx[i] = e.cal.PeriodOn(g, d).Index()
+	local := t.In(e.loc)
+	_, offset := local.Zone()
+	day := floorDiv(t.Unix()+int64(offset), 86400)
+	year, month, _ := local.Date()
+	return [3]int64{day, floorDiv(day-e.weekAnchor, 7), int64(year)*12 + int64(month) - 1}
+}
+
+// floorDiv is a / b rounded toward negative infinity, for b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
 	}
-	return idx
+	return q
 }
 
 // capGrains and capLimits are the periodic caps, in the order of
@@ -149,39 +158,46 @@ var (
 	capLimits = [3]Limit{LimitDay, LimitWeek, LimitMonth}
 )
 
-// drawnFrom returns what earlier rules of this evaluation drew from a
-// budget, and where to add more.
-func (x *evalContext) drawnFrom(name string) *int64 {
-	for i := range x.drawn {
-		if x.drawn[i].name == name {
-			return &x.drawn[i].units
+// drawTable holds what the rules of one evaluation drew from each budget.
+// It is apart from the evalContext, which points to the evaluation's
+// inputs, so that growing it cannot move them to the heap.
+type drawTable struct {
+	drawn [4]draw
+	more  []draw
+}
+
+// from returns what earlier rules of this evaluation drew from a budget,
+// and where to add more.
+func (d *drawTable) from(name string) *int64 {
+	for i := range d.drawn {
+		if d.drawn[i].name == name {
+			return &d.drawn[i].units
 		}
-		if x.drawn[i].name == "" {
-			x.drawn[i].name = name
-			return &x.drawn[i].units
+		if d.drawn[i].name == "" {
+			d.drawn[i].name = name
+			return &d.drawn[i].units
 		}
 	}
-	for i := range x.more {
-		if x.more[i].name == name {
-			return &x.more[i].units
+	for i := range d.more {
+		if d.more[i].name == name {
+			return &d.more[i].units
 		}
 	}
-	x.more = append(x.more, draw{name: name})
-	return &x.more[len(x.more)-1].units
+	d.more = append(d.more, draw{name: name})
+	return &d.more[len(d.more)-1].units
 }
 
 // matches reports whether the rule applies to the event and the member.
 // The event's name is known to match: the engine dispatches by name.
 func (c *crule) matches(x *evalContext) bool {
 	r := c.r
-	for i := range r.Event.Where {
-		cond := &r.Event.Where[i]
-		v, ok := x.ev.Props[cond.Prop]
-		if !cond.Holds(v, ok) {
+	for _, sc := range c.where {
+		v, ok := x.props.get(sc.slot, sc.c.Prop, x.ev.Props)
+		if !sc.c.Holds(v, ok) {
 			return false
 		}
 	}
-	if !inTiers(x.m.Tier, r.Tiers) || !holdAll(r.Member, x.m.Attrs) {
+	if !inTiers(x.m.Tier, r.Tiers) || !x.holdAll(c.member) {
 		return false
 	}
 	if r.Active != nil && !r.Active.Contains(x.eventDate()) {
@@ -197,14 +213,48 @@ func inTiers(tier string, tiers []string) bool {
 	return len(tiers) == 0 || slices.Contains(tiers, tier)
 }
 
-func holdAll(conds []qun.Condition, attrs map[string]string) bool {
-	for i := range conds {
-		v, ok := attrs[conds[i].Prop]
-		if !conds[i].Holds(v, ok) {
+// holdAll reports whether the member's attributes meet every condition.
+func (x *evalContext) holdAll(conds []slotCond) bool {
+	for _, sc := range conds {
+		v, ok := x.attrs.get(sc.slot, sc.c.Prop, x.m.Attrs)
+		if !sc.c.Holds(v, ok) {
 			return false
 		}
 	}
 	return true
+}
+
+// slotCond is a condition compiled with the slot of its property (or
+// attribute) in an evaluation's cache, or -1 when it has none.
+type slotCond struct {
+	c    *qun.Condition
+	slot int
+}
+
+// maxSlots is how many event properties, and how many member attributes,
+// an evaluation caches: rules tend to test the same few, and each is then
+// looked up in its map once per evaluation, not once per rule.
+const maxSlots = 8
+
+// slots caches the values of properties (or attributes) by slot.
+type slots struct {
+	seen   uint8
+	ok     [maxSlots]bool
+	values [maxSlots]string
+}
+
+// get returns the value of the property name, which has the given slot,
+// from the cache or from m.
+func (s *slots) get(slot int, name string, m map[string]string) (string, bool) {
+	if slot < 0 {
+		v, ok := m[name]
+		return v, ok
+	}
+	if bit := uint8(1) << slot; s.seen&bit == 0 {
+		s.values[slot], s.ok[slot] = m[name]
+		s.seen |= bit
+	}
+	return s.values[slot], s.ok[slot]
 }
 
 // applied returns the bitmask of the rule's multipliers that apply.
@@ -212,7 +262,7 @@ func (c *crule) applied(x *evalContext) uint32 {
 	var mask uint32
 	for i := range c.r.Multipliers {
 		mu := &c.r.Multipliers[i]
-		if inTiers(x.m.Tier, mu.Tiers) && holdAll(mu.Member, x.m.Attrs) &&
+		if inTiers(x.m.Tier, mu.Tiers) && x.holdAll(c.mulMember[i]) &&
 			(mu.Window == nil || mu.Window.Contains(x.eventDate())) {
 			mask |= 1 << i
 		}
@@ -239,12 +289,12 @@ func (c *crule) factor(mask uint32) decimal.Decimal {
 
 // award computes the rule's award for a matching event into a, whose
 // Multipliers are already set.
-func (c *crule) award(x *evalContext, mask uint32, a *Award) {
+func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 	r := c.r
 	scale := c.kind.Scale
 	a.Rule, a.Kind = r.ID, r.Kind
 	a.Factor = c.factor(mask)
-	u := x.s.usage(r.ID)
+	u := x.s.usageHint(r.ID, c.idRank)
 	if c.cooldown > 0 && u != nil && !u.Last.IsZero() && x.now.Sub(u.Last) < c.cooldown {
 		a.Limit = LimitCooldown
 		return
@@ -298,7 +348,7 @@ func (c *crule) award(x *evalContext, mask uint32, a *Award) {
 				used = unitsOrMax(x.s.Budgets[i].Used, scale)
 			}
 		}
-		drawn := x.drawnFrom(name)
+		drawn := draws.from(name)
 		cut(c.caps[4]-used-*drawn, LimitBudget)
 		*drawn += points
 	}

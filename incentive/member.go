@@ -56,6 +56,16 @@ func (s *RuleState) usage(rule string) *Usage {
 	return nil
 }
 
+// usageHint returns the usage of a rule whose rank among the program's
+// rules sorted by ID is rank: where a member's usage holds every rule of
+// the program, that is its index, and one comparison finds it.
+func (s *RuleState) usageHint(rule string, rank int) *Usage {
+	if rank < len(s.Usage) && s.Usage[rank].Rule == rule {
+		return &s.Usage[rank]
+	}
+	return s.usage(rule)
+}
+
 // Budget is the state of a campaign budget: what all members were awarded
 // from it so far.
 type Budget struct {
