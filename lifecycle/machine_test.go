@@ -254,7 +254,9 @@ func TestNewMachineRefuses(t *testing.T) {
 			d.Transitions = append(d.Transitions, ts{From: "closed", To: "visitor", On: "join"})
 		}, map[string]string{"states[4].final": "transitions[9] leaves closed"}},
 		{"dead end not final", func(d *def) { d.States[4].Final = false }, map[string]string{"states[4]": "no way out"}},
-		{"unreachable", func(d *def) { d.States = append(d.States, lifecycle.StateSpec[clubState]{State: "island", Final: true}) }, map[string]string{"states[5]": "cannot be reached from the initial state visitor"}},
+		{"unreachable", func(d *def) {
+			d.States = append(d.States, lifecycle.StateSpec[clubState]{State: "island", Final: true})
+		}, map[string]string{"states[5]": "cannot be reached from the initial state visitor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
