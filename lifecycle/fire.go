@@ -153,25 +153,35 @@ func (e *CycleError[S]) Is(target error) bool { return target == ErrCycle }
 //
 // Fire does not allocate, except to build an error.
 func (m *Machine[S, T, C]) Fire(state S, trigger T, ctx C, now time.Time) (Transition[S, T], error) {
-	si := m.states.find(state)
-	if si < 0 {
-		return Transition[S, T]{}, m.unknownState(state)
-	}
-	ti := m.triggers.find(trigger)
-	if ti < 0 {
-		return Transition[S, T]{}, &refused{fmt.Sprintf("lifecycle: %v is not a trigger of this machine", trigger), ErrUnknownTrigger}
-	}
-	sp := m.table[si*m.stride+ti]
-	for i := sp.lo; i < sp.hi; i++ {
-		a := &m.arcs[i]
-		if a.pass(ctx, now) {
-			return Transition[S, T]{From: state, To: a.to, Trigger: trigger, Self: a.self, At: now, Effects: a.effects, Guards: a.names}, nil
+	si, ti := m.states.find(state), m.triggers.find(trigger)
+	if si >= 0 && ti >= 0 {
+		sp := m.table[si*m.stride+ti]
+		for i := range m.arcs[sp.lo:sp.hi] {
+			a := &m.arcs[int(sp.lo)+i]
+			if a.pass(ctx, now) {
+				return Transition[S, T]{From: state, To: a.to, Trigger: trigger, Self: a.self, At: now, Effects: a.effects, Guards: a.names}, nil
+			}
 		}
 	}
-	if sp.lo == sp.hi {
-		return Transition[S, T]{}, fmt.Errorf("lifecycle: %v does not accept %v: %w", state, trigger, ErrNotPermitted)
+	return Transition[S, T]{}, m.fireError(state, trigger, si, ti, ctx, now)
+}
+
+// fireError explains why Fire fired nothing. It is kept out of Fire so that
+// Fire stays small.
+//
+//go:noinline
+func (m *Machine[S, T, C]) fireError(state S, trigger T, si, ti int, ctx C, now time.Time) error {
+	switch {
+	case si < 0:
+		return m.unknownState(state)
+	case ti < 0:
+		return &refused{fmt.Sprintf("lifecycle: %v is not a trigger of this machine", trigger), ErrUnknownTrigger}
 	}
-	return Transition[S, T]{}, m.guardError(state, trigger, false, sp, ctx, now)
+	sp := m.table[si*m.stride+ti]
+	if sp.lo == sp.hi {
+		return fmt.Errorf("lifecycle: %v does not accept %v: %w", state, trigger, ErrNotPermitted)
+	}
+	return m.guardError(state, trigger, false, sp, ctx, now)
 }
 
 // Permits reports whether Fire would succeed: whether state has a
@@ -259,6 +269,8 @@ func (a *arc[S, C]) pass(ctx C, now time.Time) bool {
 }
 
 // unknownState builds the error for a state the machine does not have.
+//
+//go:noinline
 func (m *Machine[S, T, C]) unknownState(state S) error {
 	return &refused{fmt.Sprintf("lifecycle: %v is not a state of this machine", state), ErrUnknownState}
 }
