@@ -136,14 +136,19 @@ func unixNano(t time.Time) int64 {
 // Joined, LastActive and State must be the same length; Since and Zone may
 // be nil (all unknown; all in the rules' zone) or that length too.
 type Population struct {
-	Joined     []int64
+	// Joined holds when each member joined.
+	Joined []int64
+	// LastActive holds each member's latest activity; 0 if never.
 	LastActive []int64
-	State      []MemberState
-	Since      []int64
+	// State holds each member's state as last classified; 0 if never.
+	State []MemberState
+	// Since holds when each member entered State; 0 if unknown.
+	Since []int64
 	// Zone holds each member's time zone as an index into Zones, for
 	// rules that count local days; a nil entry of Zones is the rules'
 	// zone. Both are ignored for rules in elapsed time.
-	Zone  []uint16
+	Zone []uint16
+	// Zones is the table of time zones that Zone indexes.
 	Zones []*time.Location
 }
 

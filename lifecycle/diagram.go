@@ -17,6 +17,9 @@ func (m *Machine[S, T, C]) Mermaid() string {
 	ids := m.diagramIDs()
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
+	if len(ids) == 0 {
+		return b.String() // the zero Machine
+	}
 	for i, s := range m.states.keys {
 		if label := fmt.Sprint(s); label != ids[i] {
 			fmt.Fprintf(&b, "    state \"%s\" as %s\n", mermaidText(label), ids[i])
@@ -44,6 +47,9 @@ func (m *Machine[S, T, C]) Mermaid() string {
 func (m *Machine[S, T, C]) DOT() string {
 	var b strings.Builder
 	b.WriteString("digraph {\n\trankdir=LR;\n\tnode [shape=box, style=rounded];\n")
+	if len(m.states.keys) == 0 {
+		return b.String() + "}\n" // the zero Machine
+	}
 	b.WriteString("\tstart [shape=point, label=\"\"];\n")
 	for i, s := range m.states.keys {
 		shape := ""

@@ -69,15 +69,19 @@ type refused struct {
 	kind error
 }
 
-func (e *refused) Error() string   { return e.msg }
+// Error returns the message.
+func (e *refused) Error() string { return e.msg }
+
+// Unwrap returns the kind of refusal and qun.ErrInvalid.
 func (e *refused) Unwrap() []error { return []error{e.kind, qun.ErrInvalid} }
 
 // GuardError reports a trigger that the state accepts but whose every
 // candidate transition had a guard fail: which guards, for each.
 type GuardError[S, T comparable] struct {
-	From    S
+	// From is the state the trigger was fired in.
+	From S
+	// Trigger is the trigger fired.
 	Trigger T
-	Auto    bool
 	// Blocked lists the candidate transitions, highest priority first,
 	// each with the guards that failed.
 	Blocked []Blocked[S]
@@ -85,18 +89,16 @@ type GuardError[S, T comparable] struct {
 
 // Blocked is a transition that did not fire and the guards that stopped it.
 type Blocked[S comparable] struct {
-	To     S
+	// To is the state the transition would have entered.
+	To S
+	// Failed names the guards that failed, in the order listed.
 	Failed []string
 }
 
 // Error reads like `lifecycle: silent on "recall": to active: guard "opted_in" failed`.
 func (e *GuardError[S, T]) Error() string {
 	var b strings.Builder
-	if e.Auto {
-		fmt.Fprintf(&b, "lifecycle: %v, automatic:", e.From)
-	} else {
-		fmt.Fprintf(&b, "lifecycle: %v on %v:", e.From, e.Trigger)
-	}
+	fmt.Fprintf(&b, "lifecycle: %v on %v:", e.From, e.Trigger)
 	for i, bl := range e.Blocked {
 		if i > 0 {
 			b.WriteString(";")
@@ -181,7 +183,7 @@ func (m *Machine[S, T, C]) fireError(state S, trigger T, si, ti int, ctx C, now 
 	if sp.lo == sp.hi {
 		return fmt.Errorf("lifecycle: %v does not accept %v: %w", state, trigger, ErrNotPermitted)
 	}
-	return m.guardError(state, trigger, false, sp, ctx, now)
+	return m.guardError(state, trigger, sp, ctx, now)
 }
 
 // Permits reports whether Fire would succeed: whether state has a
@@ -277,8 +279,8 @@ func (m *Machine[S, T, C]) unknownState(state S) error {
 
 // guardError evaluates every guard of every candidate in sp, to report all
 // that failed. It runs only when nothing fired.
-func (m *Machine[S, T, C]) guardError(state S, trigger T, auto bool, sp span, ctx C, now time.Time) error {
-	e := &GuardError[S, T]{From: state, Trigger: trigger, Auto: auto}
+func (m *Machine[S, T, C]) guardError(state S, trigger T, sp span, ctx C, now time.Time) error {
+	e := &GuardError[S, T]{From: state, Trigger: trigger}
 	for i := sp.lo; i < sp.hi; i++ {
 		a := &m.arcs[i]
 		b := Blocked[S]{To: a.to}

@@ -11,11 +11,15 @@ import (
 // Record is one transition as a host stores it in a history: the states,
 // what fired it, and when. [Transition.Record] makes one.
 type Record[S, T comparable] struct {
-	From    S         `json:"from"`
-	To      S         `json:"to"`
-	Trigger T         `json:"trigger,omitzero"`
-	Auto    bool      `json:"auto,omitempty"`
-	At      time.Time `json:"at"`
+	// From and To are the states left and entered.
+	From S `json:"from"`
+	To   S `json:"to"`
+	// Trigger is the trigger that fired the transition; zero when Auto.
+	Trigger T `json:"trigger,omitzero"`
+	// Auto records an automatic transition.
+	Auto bool `json:"auto,omitempty"`
+	// At is when the transition happened.
+	At time.Time `json:"at"`
 }
 
 // Replay checks a recorded history against the machine's definition and

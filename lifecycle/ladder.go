@@ -67,11 +67,13 @@ func (r *Rung) UnmarshalText(text []byte) error {
 //	{"front_end":["tasting-9.9"],"profit":["wine-club"],"premium":["cellar-trip"],
 //	 "true_fan":{"min_rung":"premium","min_purchases":2,"min_spend":"0"}}
 type Ladder struct {
-	// FrontEnd, Profit and Premium list the host's product IDs (SKUs) on
-	// each rung; a product sits on one rung at most.
+	// FrontEnd lists the host's product IDs (SKUs) on the front-end
+	// rung; a product sits on one rung at most.
 	FrontEnd []string `json:"front_end"`
-	Profit   []string `json:"profit"`
-	Premium  []string `json:"premium"`
+	// Profit lists the products on the profit rung.
+	Profit []string `json:"profit"`
+	// Premium lists the products on the premium rung.
+	Premium []string `json:"premium"`
 	// TrueFan says who counts as a true fan.
 	TrueFan TrueFan `json:"true_fan"`
 }
@@ -156,8 +158,11 @@ func (l Ladder) RungOf(product string) (Rung, bool) {
 // LadderFacts are what the ladder reads about one member: purchases on
 // each rung and the total spent.
 type LadderFacts struct {
+	// FrontEnd, Profit and Premium count the member's purchases of
+	// products on each rung.
 	FrontEnd, Profit, Premium int64
-	Spend                     decimal.Decimal
+	// Spend is what the member has spent in all, in the host's currency.
+	Spend decimal.Decimal
 }
 
 // Top returns the highest rung f bought on; zero if none.
@@ -184,9 +189,12 @@ func (t TrueFan) IsTrueFan(f LadderFacts) bool {
 // rung is r (At[0]: bought nothing); Reached[r] those at r or above, so
 // Reached never increases up the ladder; TrueFans those who meet the bar.
 type LadderCounts struct {
-	At       [Premium + 1]int64 `json:"at"`
-	Reached  [Premium + 1]int64 `json:"reached"`
-	TrueFans int64              `json:"true_fans"`
+	// At counts members by top rung, indexed by Rung.
+	At [Premium + 1]int64 `json:"at"`
+	// Reached counts members at each rung or above, indexed by Rung.
+	Reached [Premium + 1]int64 `json:"reached"`
+	// TrueFans counts the members who meet the true-fan bar.
+	TrueFans int64 `json:"true_fans"`
 }
 
 // Count tallies members on the ladder.

@@ -531,3 +531,21 @@ func ExampleMachine_Fire() {
 	// lifecycle: 1 on 1: to 2: guard "opted_in" failed
 	// 1 → 2 [stop recall pushes send a welcome-back coupon] <nil>
 }
+
+// The zero Machine has no states: it refuses every state and draws an
+// empty diagram, without panicking.
+func TestZeroMachine(t *testing.T) {
+	var m lifecycle.Machine[string, string, struct{}]
+	if _, err := m.Fire("a", "b", struct{}{}, t0); !errors.Is(err, lifecycle.ErrUnknownState) {
+		t.Errorf("Fire = %v", err)
+	}
+	if _, _, err := m.Step("a", struct{}{}, t0); !errors.Is(err, lifecycle.ErrUnknownState) {
+		t.Errorf("Step = %v", err)
+	}
+	if m.Permits("a", "b", struct{}{}, t0) || m.Has("") {
+		t.Error("the zero Machine permits something")
+	}
+	if got := m.Mermaid() + m.DOT(); got != "stateDiagram-v2\ndigraph {\n\trankdir=LR;\n\tnode [shape=box, style=rounded];\n}\n" {
+		t.Errorf("diagrams of the zero Machine:\n%s", got)
+	}
+}

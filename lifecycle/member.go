@@ -182,8 +182,10 @@ type Facts struct {
 type MemberChange struct {
 	// Member is the member's index in the population classified.
 	Member int
-	From   MemberState
-	To     MemberState
+	// From is the state the member was in; zero if never classified.
+	From MemberState
+	// To is the state the member is in now.
+	To MemberState
 }
 
 // String reads "member 7: active → silent".

@@ -107,15 +107,24 @@ func (m *Metric) UnmarshalText(text []byte) error {
 // Every metric is a number; a host that does not measure one removes the
 // thresholds on it from its [StageModel].
 type Snapshot struct {
-	At              time.Time `json:"at"`
-	Members         int64     `json:"members"`
-	NetGrowth       float64   `json:"net_growth"`
-	ActiveGrowth    float64   `json:"active_growth"`
-	Stickiness      float64   `json:"stickiness"`
-	Retention       float64   `json:"retention_30d"`
-	InteractionRate float64   `json:"interaction_rate"`
-	CoreShare       float64   `json:"core_share"`
-	MemberShare     float64   `json:"member_share"`
+	// At is the instant the metrics were measured at.
+	At time.Time `json:"at"`
+	// Members is [MetricMembers].
+	Members int64 `json:"members"`
+	// NetGrowth is [MetricNetGrowth].
+	NetGrowth float64 `json:"net_growth"`
+	// ActiveGrowth is [MetricActiveGrowth].
+	ActiveGrowth float64 `json:"active_growth"`
+	// Stickiness is [MetricStickiness].
+	Stickiness float64 `json:"stickiness"`
+	// Retention is [MetricRetention].
+	Retention float64 `json:"retention_30d"`
+	// InteractionRate is [MetricInteractionRate].
+	InteractionRate float64 `json:"interaction_rate"`
+	// CoreShare is [MetricCoreShare].
+	CoreShare float64 `json:"core_share"`
+	// MemberShare is [MetricMemberShare].
+	MemberShare float64 `json:"member_share"`
 }
 
 // Value returns the metric m of s; NaN for an invalid metric.
@@ -175,9 +184,12 @@ func (s Snapshot) Validate() error {
 // operators are those of [qun.Condition] that compare numbers: gt, gte, lt
 // and lte.
 type Threshold struct {
-	Metric Metric  `json:"metric"`
-	Op     qun.Op  `json:"op"`
-	Value  float64 `json:"value"`
+	// Metric is the metric bounded.
+	Metric Metric `json:"metric"`
+	// Op is the comparison: qun.OpGT, OpGTE, OpLT or OpLTE.
+	Op qun.Op `json:"op"`
+	// Value is the bound.
+	Value float64 `json:"value"`
 }
 
 // Validate reports whether t names a metric, a comparison and a finite

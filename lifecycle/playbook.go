@@ -44,7 +44,9 @@ func (p Playbook) Validate() error {
 // Package calendar turns it into a recurrence in the community's time
 // zone. Its JSON form is {"every":2,"grain":"quarter"}.
 type Cadence struct {
-	Every int       `json:"every"`
+	// Every is how many periods lie between reviews, from 1.
+	Every int `json:"every"`
+	// Grain is the length of a period.
 	Grain qun.Grain `json:"grain"`
 }
 

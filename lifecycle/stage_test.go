@@ -637,3 +637,10 @@ func TestPropTimelineEqualsObserve(t *testing.T) {
 		}
 	})
 }
+
+func TestZeroStageDetector(t *testing.T) {
+	var d lifecycle.StageDetector
+	if _, err := d.Observe(lifecycle.StageState{}, snap(0, growthSnap)); err == nil {
+		t.Error("the zero StageDetector observed a snapshot")
+	}
+}

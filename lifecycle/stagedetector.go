@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +24,8 @@ import (
 // automatic, each guarded by two conditions on the StageState: the current
 // stage's keep criteria have failed for LeaveAfter snapshots, and the next
 // stage's entry criteria have held for EnterAfter. [StageDetector.Mermaid]
-// draws it.
+// draws it. Make one with [NewStageDetector]; the zero StageDetector
+// refuses every snapshot.
 type StageDetector struct {
 	model   StageModel
 	rules   [qun.Declining + 1]*stageRule
@@ -173,7 +176,8 @@ func (r *StageRuns) UnmarshalJSON(data []byte) error {
 		return qun.Invalid("", "runs must be an object keyed by stage name")
 	}
 	var v StageRuns
-	for name, num := range raw {
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		num := raw[name]
 		s, err := qun.ParseStage(name)
 		if err != nil {
 			return qun.Invalid(name, "not a stage")
@@ -215,13 +219,21 @@ type Observation struct {
 // held, and had for EntryHeld snapshots), and the current stage's keep
 // criteria (at least one failed, and had for KeepFailed snapshots).
 type StageChange struct {
-	At         time.Time `json:"at"`
-	From       qun.Stage `json:"from"`
-	To         qun.Stage `json:"to"`
-	Entry      []Check   `json:"entry"`
-	EntryHeld  int       `json:"entry_held"`
-	Keep       []Check   `json:"keep"`
-	KeepFailed int       `json:"keep_failed"`
+	// At is the instant of the snapshot that made the change.
+	At time.Time `json:"at"`
+	// From and To are the stages left and entered.
+	From qun.Stage `json:"from"`
+	To   qun.Stage `json:"to"`
+	// Entry is each of To's entry thresholds, with the value observed.
+	Entry []Check `json:"entry"`
+	// EntryHeld is how many consecutive snapshots To's entry criteria
+	// had held for.
+	EntryHeld int `json:"entry_held"`
+	// Keep is each of From's keep thresholds, with the value observed.
+	Keep []Check `json:"keep"`
+	// KeepFailed is how many consecutive snapshots From's keep criteria
+	// had failed for.
+	KeepFailed int `json:"keep_failed"`
 	// Effects names what to do, from the stage machine: close the old
 	// stage's playbook, start the new one's, change the review cadence.
 	Effects []string `json:"effects"`
@@ -277,6 +289,9 @@ func (d *StageDetector) Observe(st StageState, snap Snapshot) (Observation, erro
 
 // observe is Observe, naming the snapshot's fields under snapField.
 func (d *StageDetector) observe(st StageState, snap Snapshot, snapField string) (Observation, error) {
+	if d.machine == nil {
+		return Observation{State: st}, errors.New("lifecycle: the StageDetector was not made by NewStageDetector")
+	}
 	if err := snap.Validate(); err != nil {
 		return Observation{State: st}, qun.Within(snapField, err)
 	}

@@ -48,6 +48,7 @@ type StageModel struct {
 
 // StageRule is one stage's criteria, successors and playbook.
 type StageRule struct {
+	// Stage is the stage the rule is for.
 	Stage qun.Stage `json:"stage"`
 	// Entry lists the thresholds that must all hold for the community to
 	// enter the stage. An empty list always holds.
