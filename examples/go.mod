@@ -3,6 +3,8 @@ module github.com/qunkit/qun/examples
 go 1.24
 
 require (
+	github.com/looplab/fsm v1.0.3
+	github.com/qmuntal/stateless v1.7.2
 	github.com/qunkit/qun v0.0.0
 	github.com/shopspring/decimal v1.6.0
 )
