@@ -312,12 +312,14 @@ func decodeJSON(n *jsonNode, v reflect.Value, path string) error {
 		v.Set(m)
 		return nil
 	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && t.Kind() == reflect.Slice {
+		if et := t.Elem(); t.Kind() == reflect.Slice && et.Kind() == reflect.Uint8 && n.kind != '[' &&
+			!reflect.PointerTo(et).Implements(textUnmarshalerType) && !reflect.PointerTo(et).Implements(jsonUnmarshalerType) {
+			// Bytes, which encoding/json writes as base64.
 			b, err := base64.StdEncoding.DecodeString(n.str)
 			if n.kind != '"' || err != nil {
 				return Invalid(path, "must be a base64 string")
 			}
-			v.SetBytes(b)
+			v.Set(reflect.ValueOf(b).Convert(t))
 			return nil
 		}
 		if n.kind != '[' {

@@ -134,7 +134,7 @@ func (j Journey) Validate() error {
 func (j *Journey) UnmarshalJSON(data []byte) error {
 	type plain Journey
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*j = Journey(v)

@@ -108,7 +108,7 @@ func (l Ladder) Validate() error {
 	}{{"front_end", l.FrontEnd}, {"profit", l.Profit}, {"premium", l.Premium}} {
 		for i, id := range rung.ids {
 			field := rung.field + "[" + strconv.Itoa(i) + "]"
-			if err := qun.MemberID(id).Validate(); err != nil {
+			if err := qun.ValidateName(id); err != nil {
 				errs = append(errs, qun.Within(field, err))
 				continue
 			}
@@ -136,7 +136,7 @@ func (l Ladder) Validate() error {
 func (l *Ladder) UnmarshalJSON(data []byte) error {
 	type plain Ladder
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*l = Ladder(v)

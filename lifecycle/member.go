@@ -151,7 +151,7 @@ func (r MemberRules) Validate() error {
 func (r *MemberRules) UnmarshalJSON(data []byte) error {
 	type plain MemberRules
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*r = MemberRules(v)

@@ -382,7 +382,7 @@ func TestStageModelJSON(t *testing.T) {
 	for _, bad := range []struct{ in, field string }{
 		{`{"start":"building","enter_after":3,"leave_after":3,"stages":[],"extra":1}`, "extra"},
 		{`{"start":"building","enter_after":"3"}`, "enter_after"},
-		{`{"stages":[{"stage":"growth","entry":[{"metric":"members","op":"gte","value":1,"unit":"x"}]}]}`, "unit"},
+		{`{"stages":[{"stage":"growth","entry":[{"metric":"members","op":"gte","value":1,"unit":"x"}]}]}`, "stages[0].entry[0].unit"},
 	} {
 		err := json.Unmarshal([]byte(bad.in), &back)
 		ves := validationErrors(err)

@@ -196,7 +196,7 @@ func (r *StageRuns) UnmarshalJSON(data []byte) error {
 func (st *StageState) UnmarshalJSON(data []byte) error {
 	type plain StageState
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*st = StageState(v)

@@ -82,7 +82,7 @@ func (m StageModel) Validate() error {
 func (m *StageModel) UnmarshalJSON(data []byte) error {
 	type plain StageModel
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*m = StageModel(v)
