@@ -87,9 +87,9 @@ func (u unfolded) errAt(i int, format string, args ...any) error {
 // pendingTime is an RDATE or EXDATE value read before the zone of DTSTART
 // is known.
 type pendingTime struct {
-	dt    DateTime
-	zone  *time.Location // nil: the zone of DTSTART
-	utc   bool
+	dt     DateTime
+	zone   *time.Location // nil: the zone of DTSTART
+	utc    bool
 	exdate bool
 }
 

@@ -166,7 +166,9 @@ const (
 )
 
 // IsZero reports whether r is the zero Rule, "no rule".
-func (r Rule) IsZero() bool { return r.Freq == 0 && r.Interval == 0 && r.Count == 0 && r.Until.IsZero() && !r.hasBy() && r.WeekStart == 0 }
+func (r Rule) IsZero() bool {
+	return r.Freq == 0 && r.Interval == 0 && r.Count == 0 && r.Until.IsZero() && !r.hasBy() && r.WeekStart == 0
+}
 
 func (r Rule) hasBy() bool {
 	return len(r.BySecond)+len(r.ByMinute)+len(r.ByHour)+len(r.ByDay)+len(r.ByMonthDay)+
