@@ -167,7 +167,8 @@ const (
 
 // IsZero reports whether r is the zero Rule, "no rule".
 func (r Rule) IsZero() bool {
-	return r.Freq == 0 && r.Interval == 0 && r.Count == 0 && r.Until.IsZero() && !r.hasBy() && r.WeekStart == 0
+	return r.Freq == 0 && r.Interval == 0 && r.Count == 0 && r.Until.IsZero() && !r.hasBy() &&
+		len(r.BySetPos) == 0 && r.WeekStart == 0
 }
 
 func (r Rule) hasBy() bool {
