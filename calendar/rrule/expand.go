@@ -208,7 +208,7 @@ var maxDay = dayNumber(qun.Date{Year: 9999, Month: time.December, Day: 31})
 // without an occurrence before it is taken to have none left. Whole days,
 // hours and minutes that fail a limit are skipped at once, so only a rule
 // whose INTERVAL never lands on its BYxxx values gets near it.
-const emptyLimit = 1 << 24
+const emptyLimit = 1 << 20
 
 // ruleCursor expands one rule, in time order, from a period on.
 type ruleCursor struct {
@@ -452,7 +452,12 @@ func (c *ruleCursor) generateElapsed() {
 	day := floorDiv(w, 86400)
 	sod := w - day*86400
 	if r.dayFiltered && !c.dayPasses(day) {
-		jump(c.res.floor((day + 1) * 86400))
+		next := c.nextPassingDay(day + 1)
+		if next > maxDay {
+			c.exhausted = true
+			return
+		}
+		jump(c.res.floor(next * 86400))
 		return
 	}
 	if r.hours != 0 && r.hours&(1<<(sod/3600)) == 0 && r.freq != Hourly {
@@ -505,6 +510,22 @@ func (c *ruleCursor) passesLimits(t int64) bool {
 	return (r.hours == 0 || r.hours&(1<<(sod/3600)) != 0) &&
 		(r.minutes == 0 || r.minutes&(1<<(sod/60%60)) != 0) &&
 		(r.seconds == 0 || r.seconds&(1<<(sod%60)) != 0)
+}
+
+// nextPassingDay returns the first day from day on that passes the
+// day-level parts, or a day after maxDay if none does.
+func (c *ruleCursor) nextPassingDay(day int64) int64 {
+	for day <= maxDay {
+		if !c.ym.covers(day) {
+			c.ym.compute(c.r, dateOfDay(day).Year)
+		}
+		yearEnd := c.ym.first + c.ym.n
+		if next := c.ym.nextFrom(day, yearEnd); next >= 0 {
+			return next
+		}
+		day = yearEnd
+	}
+	return day
 }
 
 func (c *ruleCursor) dayPasses(day int64) bool {
