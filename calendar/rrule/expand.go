@@ -223,6 +223,8 @@ type ruleCursor struct {
 	pendBuf [8]int64
 	buf     []int64 // a period's candidates, when BYSETPOS picks from them
 	pick    []int64
+	bufArr  [32]int64
+	pickArr [8]int64
 	ym      yearMask
 
 	startInstant int64
@@ -238,6 +240,7 @@ func (c *ruleCursor) init(r *compiledRule, loc *time.Location, from int64) {
 	c.r = r
 	c.res = newResolver(loc)
 	c.pend = c.pendBuf[:0]
+	c.buf, c.pick = c.bufArr[:0], c.pickArr[:0]
 	c.bound = minInt64
 	c.startInstant = c.res.resolve(r.startWall)
 	// The start is always the first instance of the set (RFC 5545
@@ -354,9 +357,16 @@ func (c *ruleCursor) generateWall() {
 		end = first + 7
 	case Monthly:
 		mi := int64(r.start.Date.Year)*12 + int64(r.start.Date.Month) - 1 + k*r.interval
-		first = dayNumber(qun.Date{Year: int(floorDiv(mi, 12)), Month: time.Month(floorMod(mi, 12) + 1), Day: 1})
-		mi++
-		end = dayNumber(qun.Date{Year: int(floorDiv(mi, 12)), Month: time.Month(floorMod(mi, 12) + 1), Day: 1})
+		y, m := floorDiv(mi, 12), floorMod(mi, 12)
+		if y > 9999 {
+			c.exhausted = true
+			return
+		}
+		if c.ym.n == 0 || int64(c.ym.year) != y {
+			c.ym.compute(r, int(y))
+		}
+		first = c.ym.first + c.ym.monthStart[m]
+		end = c.ym.first + c.ym.monthStart[m+1]
 	case Yearly:
 		y := int64(r.start.Date.Year) + k*r.interval
 		if y > 9999 {
@@ -544,11 +554,15 @@ func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
 // yearMask is the set of days of one year that pass a rule's day-level
 // parts, one bit a day.
 type yearMask struct {
-	year  int
-	first int64 // day number of January 1
-	n     int64 // days in the year; 0 before the first compute
-	bits  [6]uint64
+	year       int
+	first      int64 // day number of January 1
+	n          int64 // days in the year; 0 before the first compute
+	bits       [6]uint64
+	monthStart [13]int64 // day of the year (from 0) each month begins on, and n
 }
+
+// cumDays is the day of a common year each month begins on, from 0.
+var cumDays = [13]int64{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365}
 
 func (m *yearMask) covers(day int64) bool { return m.n > 0 && day >= m.first && day < m.first+m.n }
 
@@ -576,25 +590,41 @@ func (m *yearMask) nextFrom(day, end int64) int64 {
 func (m *yearMask) set(doy int64)   { m.bits[doy/64] |= 1 << (doy % 64) }
 func (m *yearMask) clear(doy int64) { m.bits[doy/64] &^= 1 << (doy % 64) }
 
+// clearRange clears the days [lo, hi) of the year.
+func (m *yearMask) clearRange(lo, hi int64) {
+	for lo < hi {
+		b := lo % 64
+		n := min(64-b, hi-lo)
+		mask := ^uint64(0)
+		if n < 64 {
+			mask = (1<<n - 1) << b
+		}
+		m.bits[lo/64] &^= mask
+		lo += n
+	}
+}
+
 // compute fills m with the days of year y that pass the rule's parts.
 func (m *yearMask) compute(r *compiledRule, y int) {
 	m.year = y
 	m.first = dayNumber(qun.Date{Year: y, Month: time.January, Day: 1})
-	m.n = dayNumber(qun.Date{Year: y + 1, Month: time.January, Day: 1}) - m.first
-	var monthStart [13]int64
-	for mo := time.January; mo <= time.December+1; mo++ {
-		monthStart[mo-1] = dayNumber(qun.Date{Year: y, Month: mo, Day: 1}) - m.first
+	m.n = 365
+	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	if leap {
+		m.n = 366
 	}
-	m.bits = [6]uint64{}
-	for i := int64(0); i < m.n; i++ {
-		m.set(i)
+	for mo := range m.monthStart {
+		m.monthStart[mo] = cumDays[mo]
+		if leap && mo >= 2 {
+			m.monthStart[mo]++
+		}
 	}
+	monthStart := &m.monthStart
+	m.bits = [6]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), 1<<(m.n-320) - 1}
 	if r.months != 0 {
 		for mo := 0; mo < 12; mo++ {
 			if r.months&(1<<(mo+1)) == 0 {
-				for i := monthStart[mo]; i < monthStart[mo+1]; i++ {
-					m.clear(i)
-				}
+				m.clearRange(monthStart[mo], monthStart[mo+1])
 			}
 		}
 	}

@@ -258,10 +258,10 @@ func b2i(b bool) int {
 func parseDateTime(u unfolded, i, end int) (DateTime, bool, error) {
 	const layout = "ddddddddTdddddd"
 	for k := 0; k < len(layout); k++ {
+		if k == 8 && (i+k >= end || u.s[i+k] != 'T' && u.s[i+k] != 't') {
+			return DateTime{}, false, u.errAt(i, "date-only values are not read: want YYYYMMDDTHHMMSS")
+		}
 		if i+k >= end {
-			if k == 8 {
-				return DateTime{}, false, u.errAt(i, "date-only values are not read: want YYYYMMDDTHHMMSS")
-			}
 			return DateTime{}, false, u.errAt(i+k, "want a date-time YYYYMMDDTHHMMSS")
 		}
 		c := u.s[i+k]
