@@ -17,8 +17,9 @@ import (
 //
 // Across DST changes the window is read on the wall clock: on a
 // spring-forward night a window that ends at 02:30 ends when the clock
-// jumps from 02:00 to 03:00, and on a fall-back night a send due in the
-// repeated hour is held if the clock reads inside the window then.
+// jumps from 02:00 to 03:00; on a fall-back night a send due in the
+// repeated hour is held if the clock reads inside the window then, and a
+// window the clock falls back out of ends when it does.
 //
 // The zero QuietHours (Start equal to End) is no window at all. Its JSON
 // form is {"start":"22:00","end":"08:00"}.
@@ -66,10 +67,23 @@ func (q QuietHours) Contains(t time.Time, loc *time.Location) bool {
 // end of the window. Its result is never inside the window, and is given in
 // loc.
 func (q QuietHours) Defer(t time.Time, loc *time.Location) time.Time {
-	day, m := wallMinutes(t, loc)
-	if !q.containsMinute(m) {
-		return t.In(loc)
+	u := t
+	// Each step leaves the window or meets a DST change; a window is
+	// shorter than a day, so a few steps always do.
+	for range 8 {
+		if !q.Contains(u, loc) {
+			return u.In(loc)
+		}
+		u = q.exit(u, loc)
 	}
+	return u.In(loc)
+}
+
+// exit returns the first instant after t, which is inside the window, at
+// which the clock reads the window's end, or at which a DST change moves
+// the clock elsewhere, whichever comes first.
+func (q QuietHours) exit(t time.Time, loc *time.Location) time.Time {
+	day, m := wallMinutes(t, loc)
 	endDay := day
 	if q.Start.Minutes() > q.End.Minutes() && m >= q.Start.Minutes() {
 		endDay = day.AddDays(1) // crossed midnight: the window ends tomorrow
@@ -81,5 +95,12 @@ func (q QuietHours) Defer(t time.Time, loc *time.Location) time.Time {
 		// later.
 		end = t.Add(time.Duration(q.End.Minutes()-m)*time.Minute - time.Duration(t.Second())*time.Second - time.Duration(t.Nanosecond()))
 	}
-	return end.In(loc)
+	// A DST change before then moves the clock: out of the window (from
+	// 01:59 back to 01:00, for a window that began at 01:15), or to a
+	// reading from which the window ends sooner or later; Defer goes on
+	// from there.
+	if _, change := t.In(loc).ZoneBounds(); !change.IsZero() && change.After(t) && change.Before(end) {
+		return change
+	}
+	return end
 }
