@@ -358,6 +358,7 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 	st := newMixState(p, fp.Published)
 	used := make([]bool, len(fp.Backlog))
 	lastReason := make([]string, len(fp.Backlog))
+	fit := make([]bool, len(fp.Backlog)) // fit some slot, but another item won it
 	for _, occ := range active {
 		slot := p.Slots[occ.slot]
 		day := p.Calendar.Date(occ.at)
@@ -371,10 +372,15 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 				continue
 			}
 			if reason := st.reject(slot, it, occ.at, day); reason != "" {
-				lastReason[i] = reason
+				// A slot's kinds or segment say nothing of the item
+				// itself: keep a reason that does.
+				if lastReason[i] == "" || !slotReason(reason) || slotReason(lastReason[i]) {
+					lastReason[i] = reason
+				}
 				rejects[reasonClass(reason)]++
 				continue
 			}
+			fit[i] = true
 			r := rank{themed: hasTopic(it.Topics, holiday) || hasTopic(it.Topics, theme), deficit: st.deficit(it.Kind, day), order: i}
 			if best < 0 || r.better(bestRank) {
 				best, bestRank = i, r
@@ -398,7 +404,10 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 			continue
 		}
 		reason := lastReason[i]
-		if reason == "" {
+		switch {
+		case fit[i] && (reason == "" || slotReason(reason)):
+			reason = "outranked: each slot it fit went to an item whose kind was further below its target share, or earlier in the backlog"
+		case reason == "":
 			reason = "no slot was open for it"
 		}
 		res.Unscheduled = append(res.Unscheduled, Unscheduled{it.ID, reason})
@@ -433,6 +442,11 @@ func seasonTheme(seasons []Season, m time.Month) string {
 		}
 	}
 	return ""
+}
+
+// slotReason reports whether a reason is about the slot, not the item.
+func slotReason(reason string) bool {
+	return strings.HasPrefix(reason, "wrong kind") || strings.HasPrefix(reason, "wrong segment")
 }
 
 // reasonClass is the part of a reason before its details, for counting.
