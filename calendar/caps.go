@@ -84,8 +84,10 @@ func (q Quota) Validate() error {
 // the Ledger to planning, which records every send it admits. A Ledger is
 // not safe for concurrent use.
 type Ledger struct {
-	members map[qun.MemberID][]sent
-	quotas  map[quotaKey]int64
+	index  map[qun.MemberID]int32
+	logs   [][]sent // by index: each member's sends in time order
+	quotas map[quotaKey]int64
+	arena  []sent // room for members' first sends, carved four at a time
 }
 
 type sent struct {
@@ -100,31 +102,63 @@ type quotaKey struct {
 
 // NewLedger returns an empty Ledger.
 func NewLedger() *Ledger {
-	return &Ledger{members: map[qun.MemberID][]sent{}, quotas: map[quotaKey]int64{}}
+	return &Ledger{index: map[qun.MemberID]int32{}, quotas: map[quotaKey]int64{}}
 }
 
 // Record counts a send the host made to a member on a channel at an
 // instant, against member caps. Sends are kept in time order, whatever
 // order they are recorded in.
 func (l *Ledger) Record(member qun.MemberID, channel string, at time.Time) {
-	l.record(member, channel, at.Unix())
+	l.record(l.slot(member), channel, at.Unix())
 }
 
-func (l *Ledger) record(member qun.MemberID, channel string, at int64) {
-	list := l.members[member]
+// slot returns the member's index, making one if need be.
+func (l *Ledger) slot(member qun.MemberID) int32 {
+	i, ok := l.index[member]
+	if !ok {
+		i = int32(len(l.logs))
+		l.index[member] = i
+		l.logs = append(l.logs, nil)
+	}
+	return i
+}
+
+func (l *Ledger) record(slot int32, channel string, at int64) {
+	list := l.logs[slot]
+	if list == nil {
+		if cap(l.arena)-len(l.arena) < 4 {
+			l.arena = make([]sent, 0, 4096)
+		}
+		n := len(l.arena)
+		list = l.arena[n:n:n+4]
+		l.arena = l.arena[:n+4]
+	}
 	i, _ := slices.BinarySearchFunc(list, at, func(s sent, t int64) int {
 		return int(min(max(s.at-t, -1), 1))
 	})
-	l.members[member] = slices.Insert(list, i, sent{at, channel})
+	l.logs[slot] = slices.Insert(list, i, sent{at, channel})
+}
+
+// reserve makes room for n members when the ledger is empty, so that a
+// day's planning does not grow the map again and again.
+func (l *Ledger) reserve(n int) {
+	if len(l.index) == 0 && n > 0 {
+		l.index = make(map[qun.MemberID]int32, n)
+		l.logs = make([][]sent, 0, n)
+	}
 }
 
 // Sends returns how many sends are recorded for a member.
-func (l *Ledger) Sends(member qun.MemberID) int { return len(l.members[member]) }
+func (l *Ledger) Sends(member qun.MemberID) int {
+	if i, ok := l.index[member]; ok {
+		return len(l.logs[i])
+	}
+	return 0
+}
 
-// capped returns the index of the first cap that a send to member on
-// channel at t would break, or -1.
-func capped(caps []Cap, l *Ledger, member qun.MemberID, channel string, t time.Time, cal qun.Calendar) int {
-	list := l.members[member]
+// capped returns the index of the first cap that a send on channel at t
+// would break, given the member's sends, or -1.
+func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calendar) int {
 	if len(list) == 0 {
 		return -1
 	}
@@ -134,11 +168,12 @@ func capped(caps []Cap, l *Ledger, member qun.MemberID, channel string, t time.T
 			continue
 		}
 		if c.Per != 0 {
+			// Periods are at most a year long: only sends within a year
+			// and a day either side can share t's.
 			p := cal.Period(c.Per, t)
-			lo, hi := p.Start(cal.Location()).Unix(), p.End(cal.Location()).Unix()
 			n := 0
-			for _, s := range window(list, lo, hi) {
-				if c.applies(s.channel) {
+			for _, s := range window(list, at-367*86400, at+367*86400) {
+				if c.applies(s.channel) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
 					n++
 				}
 			}

@@ -232,11 +232,12 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
 	}
 	tries := 0
+	slot := ledger.slot(member.ID)
 	for occ := range sched.After(after) {
 		if tries++; tries > maxLookahead {
 			break
 		}
-		c := s.decide(member, msg, occ, ledger, &pr)
+		c := s.decide(member, msg, occ, ledger, slot, &pr)
 		if c.Due.Before(now) {
 			continue
 		}
@@ -257,7 +258,7 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 }
 
 // decide plans one occurrence for one member without recording it.
-func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledger, pr *prior) Decision {
+func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledger, slot int32, pr *prior) Decision {
 	loc := member.Zone.Location()
 	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Due: occ, Cap: -1}
 	if msg.BestTime {
@@ -269,7 +270,7 @@ func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledge
 	d.At = s.p.Quiet.Defer(d.Due, loc)
 	d.Deferred = !d.At.Equal(d.Due)
 	cal := qun.Calendar{Zone: member.Zone, WeekStart: s.p.Calendar.WeekStart}
-	if i := capped(s.p.Caps, ledger, member.ID, msg.Channel, d.At, cal); i >= 0 {
+	if i := capped(s.p.Caps, ledger.logs[slot], msg.Channel, d.At, cal); i >= 0 {
 		d.Refused, d.Cap = CappedMember, i
 		return d
 	}
@@ -286,8 +287,8 @@ func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledge
 }
 
 // admit records an admitted decision in the ledger.
-func (s *Sender) admit(d Decision, ledger *Ledger) {
-	ledger.record(d.Member, d.Channel, d.At.Unix())
+func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
+	ledger.record(slot, d.Channel, d.At.Unix())
 	for i, q := range s.p.Quotas {
 		if q.Channel == d.Channel {
 			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
@@ -323,9 +324,14 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 		return &p
 	}
 	out := make([]Decision, 0, len(members)*len(messages))
+	ledger.reserve(len(members))
+	slots := make([]int32, len(members)) // each member's place in the ledger, found once
+	for i := range slots {
+		slots[i] = -1
+	}
 	for _, msg := range messages {
 		byZone := map[string]*zoneDay{}
-		for _, member := range members {
+		for mi, member := range members {
 			zname := member.Zone.String()
 			zd, ok := byZone[zname]
 			if !ok {
@@ -345,9 +351,12 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 				pr = priorOf(member.Segment)
 			}
 			for _, occ := range zd.occ {
-				d := s.decide(member, msg, occ, ledger, pr)
+				if slots[mi] < 0 {
+					slots[mi] = ledger.slot(member.ID)
+				}
+				d := s.decide(member, msg, occ, ledger, slots[mi], pr)
 				if d.Refused == Admitted {
-					s.admit(d, ledger)
+					s.admit(d, ledger, slots[mi])
 				}
 				out = append(out, d)
 			}
