@@ -130,7 +130,7 @@ func (l *Ledger) record(slot int32, channel string, at int64) {
 			l.arena = make([]sent, 0, 4096)
 		}
 		n := len(l.arena)
-		list = l.arena[n:n:n+4]
+		list = l.arena[n : n : n+4]
 		l.arena = l.arena[:n+4]
 	}
 	i, _ := slices.BinarySearchFunc(list, at, func(s sent, t int64) int {
