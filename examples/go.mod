@@ -7,6 +7,8 @@ require (
 	github.com/shopspring/decimal v1.6.0
 )
 
+require github.com/teambition/rrule-go v1.8.2
+
 // The examples are built against the library in this repository, never a
 // published version: the go.work at the root says the same for workspace
 // mode, and this replace keeps GOWORK=off builds working.
