@@ -254,3 +254,24 @@ func TestTimelineAndReviewCadence(t *testing.T) {
 		t.Errorf("stage 0: %v", err)
 	}
 }
+
+// FuzzTimelineJSON: no input panics the timeline decoder; whatever it
+// accepts dates its tasks.
+func FuzzTimelineJSON(f *testing.F) {
+	f.Add(`{"name":"launch","phases":[{"name":"announce","days":-7,"at":"10:00"},{"name":"live","days":0,"at":"20:00"}]}`)
+	f.Add(`{"name":"x","phases":[]}`)
+	f.Add(`{"phases":[{"name":"a","days":999,"at":"25:00"}],"extra":true}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var tl Timeline
+		if err := json.Unmarshal([]byte(in), &tl); err != nil {
+			var se *json.SyntaxError
+			if !errors.Is(err, qun.ErrInvalid) && !errors.As(err, &se) {
+				t.Fatalf("refusal does not match qun.ErrInvalid: %v", err)
+			}
+			return
+		}
+		if _, err := tl.Tasks(qun.Date{Year: 2026, Month: 3, Day: 8}, qun.MustLoadZone("America/New_York")); err != nil {
+			t.Fatalf("accepted timeline fails: %v", err)
+		}
+	})
+}

@@ -228,6 +228,7 @@ type ruleCursor struct {
 	ym      yearMask
 
 	startInstant int64
+	limit        int64 // instants from here on are not wanted
 	emitted      int64
 	last         int64
 	started      bool
@@ -236,8 +237,9 @@ type ruleCursor struct {
 	empty        int64
 }
 
-func (c *ruleCursor) init(r *compiledRule, loc *time.Location, from int64) {
+func (c *ruleCursor) init(r *compiledRule, loc *time.Location, from, limit int64) {
 	c.r = r
+	c.limit = limit
 	c.res = newResolver(loc)
 	c.pend = c.pendBuf[:0]
 	c.buf, c.pick = c.bufArr[:0], c.pickArr[:0]
@@ -326,7 +328,7 @@ func (c *ruleCursor) next() (int64, bool) {
 		} else {
 			c.generateWall()
 		}
-		if r.hasUntil && c.bound > r.until {
+		if r.hasUntil && c.bound > r.until || c.bound >= c.limit {
 			c.exhausted = true
 		}
 	}
@@ -590,6 +592,19 @@ func (m *yearMask) nextFrom(day, end int64) int64 {
 func (m *yearMask) set(doy int64)   { m.bits[doy/64] |= 1 << (doy % 64) }
 func (m *yearMask) clear(doy int64) { m.bits[doy/64] &^= 1 << (doy % 64) }
 
+// keep clears the days [off, off+width) of the year whose bit in mask
+// (bit 0 for day off) is clear; width is at most 64.
+func (m *yearMask) keep(off, width int64, mask uint64) {
+	drop := ^mask
+	if width < 64 {
+		drop &= 1<<width - 1
+	}
+	m.bits[off/64] &^= drop << (off % 64)
+	if b := off % 64; b+width > 64 {
+		m.bits[off/64+1] &^= drop >> (64 - b)
+	}
+}
+
 // clearRange clears the days [lo, hi) of the year.
 func (m *yearMask) clearRange(lo, hi int64) {
 	for lo < hi {
@@ -639,11 +654,14 @@ func (m *yearMask) compute(r *compiledRule, y int) {
 	if r.monthDay {
 		for mo := 0; mo < 12; mo++ {
 			dim := monthStart[mo+1] - monthStart[mo]
-			for d := int64(1); d <= dim; d++ {
-				if r.monthDayPos&(1<<d) == 0 && r.monthDayNeg&(1<<(dim-d+1)) == 0 {
-					m.clear(monthStart[mo] + d - 1)
+			// Bit d-1 for each day d of the month the parts allow.
+			allowed := r.monthDayPos >> 1 & (1<<dim - 1)
+			for neg := r.monthDayNeg; neg != 0; neg &= neg - 1 {
+				if n := int64(bits.TrailingZeros64(neg)); n <= dim {
+					allowed |= 1 << (dim - n)
 				}
 			}
+			m.keep(monthStart[mo], dim, allowed)
 		}
 	}
 	if r.weekNo {

@@ -339,7 +339,8 @@ func TestSubDailyLimits(t *testing.T) {
 		from := start.In(loc).Add(time.Second)
 		var prev time.Time
 		n := 0
-		for occ := range s.After(start.In(loc)) {
+		// Two years bound the cost of rules that match rarely or never.
+		for occ := range s.Between(from, from.AddDate(2, 0, 0)) {
 			if !occ.After(prev) || occ.Before(from) {
 				t.Fatalf("%v after %v", occ, prev)
 			}
@@ -369,7 +370,14 @@ func TestSkipAheadAgrees(t *testing.T) {
 			t.Fatal(err)
 		}
 		first := start.In(zone.Location())
-		horizon := first.Add(time.Duration(rapid.IntRange(1, 3*365*24).Draw(t, "hours")) * time.Hour)
+		maxHours := 3 * 365 * 24
+		switch freq {
+		case Minutely:
+			maxHours = 20 * 24
+		case Hourly:
+			maxHours = 200 * 24
+		}
+		horizon := first.Add(time.Duration(rapid.IntRange(1, maxHours).Draw(t, "hours")) * time.Hour)
 		from := first.Add(horizon.Sub(first) / time.Duration(rapid.IntRange(1, 4).Draw(t, "split")))
 		var all []time.Time
 		for occ := range s.Between(first, horizon) {

@@ -70,7 +70,7 @@ func (s *Schedule) Between(from, to time.Time) iter.Seq[time.Time] {
 	lo, hi := ceilUnix(from), ceilUnix(to)
 	return func(yield func(time.Time) bool) {
 		var c cursor
-		c.init(s, lo)
+		c.init(s, lo, hi)
 		for {
 			t, ok := c.next()
 			if !ok || t >= hi {
@@ -90,7 +90,7 @@ func (s *Schedule) After(t time.Time) iter.Seq[time.Time] {
 	lo := t.Unix() + 1 // Unix floors, so this is the first whole second after t
 	return func(yield func(time.Time) bool) {
 		var c cursor
-		c.init(s, lo)
+		c.init(s, lo, maxInt64)
 		for {
 			u, ok := c.next()
 			if !ok {
@@ -133,10 +133,11 @@ type cursor struct {
 	started  bool
 }
 
-func (c *cursor) init(s *Schedule, from int64) {
+// init starts c at from; instants at or after limit are not needed.
+func (c *cursor) init(s *Schedule, from, limit int64) {
 	c.s = s
 	if s.hasRule {
-		c.rule.init(&s.rule, s.loc, from)
+		c.rule.init(&s.rule, s.loc, from, limit)
 	} else {
 		// Without a rule the start is in the set on its own.
 		c.rule.single(s.rec.Start, s.loc)
