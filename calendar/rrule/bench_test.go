@@ -60,3 +60,26 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestNoAllocationPerOccurrence pins the claim in the package doc: reading
+// a year costs the same allocations as reading a week.
+func TestNoAllocationPerOccurrence(t *testing.T) {
+	for _, text := range []string{
+		"DTSTART;TZID=America/New_York:20260101T023000\nRRULE:FREQ=DAILY",
+		"DTSTART;TZID=America/New_York:20260130T200000\nRRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+		"DTSTART;TZID=Europe/Berlin:20260101T000000\nRRULE:FREQ=HOURLY;BYHOUR=9,12,18",
+	} {
+		s := rrule.MustCompile(text)
+		from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		allocs := func(to time.Time) float64 {
+			return testing.AllocsPerRun(20, func() {
+				for range s.Between(from, to) {
+				}
+			})
+		}
+		week, year := allocs(from.AddDate(0, 0, 7)), allocs(from.AddDate(1, 0, 0))
+		if year != week {
+			t.Errorf("%q: %v allocations for a week, %v for a year", text, week, year)
+		}
+	}
+}
