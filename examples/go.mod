@@ -9,7 +9,10 @@ require (
 	github.com/shopspring/decimal v1.6.0
 )
 
-require github.com/expr-lang/expr v1.17.8
+require (
+	github.com/expr-lang/expr v1.17.8
+	github.com/teambition/rrule-go v1.8.2
+)
 
 // The examples are built against the library in this repository, never a
 // published version: the go.work at the root says the same for workspace
