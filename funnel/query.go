@@ -104,7 +104,10 @@ type exec struct {
 	exclCond [][]cond
 	firstT   []int64
 
+	plain    bool // the funnel takes orderedPlain's fast path
 	evs      []ev
+	nodes    []tnode // the steps of a member's attempts, each pointing to the one before
+	times    []int64 // the times of the attempt a member is counted at
 	all      chain
 	snap     chain   // the state before an instant of tied events
 	owner    []int32 // tie: the step each event of the instant completes
@@ -116,7 +119,7 @@ type exec struct {
 
 	// Tallies.
 	reached []int64
-	durs    [][]int64
+	durs    []durations
 	dropped int64
 	bdKey   uint32
 	bdKnown bool
@@ -155,6 +158,12 @@ func (q *Query) newExec(t *Table, r Range) *exec {
 			e.keep[id] = e.stepsOf[id]|e.exclOf[id] != 0
 		}
 	}
+	f := &q.f
+	e.plain = f.Order == Ordered && len(f.Exclusions) == 0 && q.first == 0 && e.filtered == 0 &&
+		!f.StrictOrder && !f.StrictDedup && !f.StrictIncrease
+	for _, w := range q.within {
+		e.plain = e.plain && w.IsZero()
+	}
 	e.firstT = make([]int64, q.n)
 	e.all = newChain(q.n)
 	e.snap = newChain(q.n)
@@ -162,7 +171,8 @@ func (q *Query) newExec(t *Table, r Range) *exec {
 	e.match = make([]int32, q.n)
 	e.lvlT = make([]int64, q.n)
 	e.reached = make([]int64, q.n)
-	e.durs = make([][]int64, q.n)
+	e.times = make([]int64, q.n)
+	e.durs = make([]durations, q.n)
 	if b := q.f.Breakdown; b != nil {
 		e.bdKey, e.bdKnown = t.keys.lookup(b.Prop)
 		e.bdIndex = make(map[uint32]int)
@@ -172,13 +182,22 @@ func (q *Query) newExec(t *Table, r Range) *exec {
 
 // member measures one member's run.
 func (e *exec) member(r *memberRun) {
+	e.nodes = e.nodes[:0]
+	var level int
+	var times []int64
+	var dropped bool
+	if e.plain {
+		var ok bool
+		if level, times, ok = e.orderedPlain(r); ok {
+			e.tally(r, level, times)
+			return
+		}
+		e.nodes = e.nodes[:0]
+	}
 	e.load(r)
 	if len(e.evs) == 0 {
 		return
 	}
-	var level int
-	var times []int64
-	var dropped bool
 	if e.q.f.Order == Unordered {
 		level, times, dropped = e.unordered()
 	} else {
@@ -191,10 +210,18 @@ func (e *exec) member(r *memberRun) {
 		e.dropped++
 		return
 	}
+	e.tally(r, level, times)
+}
+
+// tally counts a member who reached level with the given step times.
+func (e *exec) tally(r *memberRun, level int, times []int64) {
+	if level == 0 {
+		return
+	}
 	for k := range level {
 		e.reached[k]++
 		if k > 0 {
-			e.durs[k] = append(e.durs[k], times[k]-times[k-1])
+			e.durs[k].add(times[k] - times[k-1])
 		}
 	}
 	if e.q.f.Breakdown != nil {
@@ -288,16 +315,16 @@ type chain struct {
 	ever   uint64  // levels ever reached (strict_deduplication)
 	entry  []int64 // the attempt's first step
 	dead   []int64 // the last instant its window allows
-	times  []int64 // n×n: times[k*n+j] is when the attempt at level k did step j
+	node   []int32 // the attempt's last step, in exec.nodes
 	best   int     // furthest level reached, as a count of steps
-	bestT  []int64 // the times of the attempt that reached best
+	bestN  int32   // the last step of the attempt that reached best
 	bestX  bool    // that attempt did an excluded event
 	bestDl int64   // its deadline
 	stop   bool    // ClickHouse strict modes: processing has ended
 }
 
 func newChain(n int) chain {
-	return chain{n: n, entry: make([]int64, n), dead: make([]int64, n), times: make([]int64, n*n), bestT: make([]int64, n)}
+	return chain{n: n, entry: make([]int64, n), dead: make([]int64, n), node: make([]int32, n)}
 }
 
 func (c *chain) reset() {
@@ -317,7 +344,7 @@ func (e *exec) advance(c *chain, k int, at int64) {
 			c.set |= 1
 			return
 		}
-		c.entry[0], c.dead[0], c.times[0] = at, e.q.window.deadline(at, e.q.loc), at
+		c.entry[0], c.dead[0], c.node[0] = at, e.q.window.deadline(at, e.q.loc), e.push(at, -1)
 		c.has |= 1
 		c.taint &^= 1
 	} else {
@@ -328,7 +355,7 @@ func (e *exec) advance(c *chain, k int, at int64) {
 			}
 			return
 		}
-		last := c.times[prev*n+prev]
+		last := e.nodes[c.node[prev]].t
 		if at > c.dead[prev] || f.StrictIncrease && at <= last {
 			return
 		}
@@ -352,16 +379,14 @@ func (e *exec) advance(c *chain, k int, at int64) {
 			return
 		}
 		c.entry[k], c.dead[k] = c.entry[prev], c.dead[prev]
-		copy(c.times[k*n:k*n+k], c.times[prev*n:prev*n+k])
-		c.times[k*n+k] = at
+		c.node[k] = e.push(at, c.node[prev])
 		c.has |= 1 << k
 		c.taint &^= 1 << k
 	}
 	c.set |= 1 << k
 	c.ever |= 1 << k
 	if k+1 > c.best || k+1 == c.best && c.bestX {
-		c.best, c.bestX, c.bestDl = k+1, false, c.dead[k]
-		copy(c.bestT, c.times[k*n:k*n+k+1])
+		c.best, c.bestX, c.bestDl, c.bestN = k+1, false, c.dead[k], c.node[k]
 	}
 }
 
@@ -409,7 +434,7 @@ func (e *exec) ordered() (int, []int64, bool) {
 	if c.bestX {
 		return c.best, nil, true
 	}
-	return c.best, c.bestT, false
+	return c.best, e.timesOf(c.bestN, c.best), false
 }
 
 // instant processes the events of one instant (a group of equal times).
@@ -477,7 +502,7 @@ func (e *exec) tie(c *chain, group []ev) {
 	snap.has, snap.taint = c.has, c.taint
 	copy(snap.entry, c.entry)
 	copy(snap.dead, c.dead)
-	copy(snap.times, c.times)
+	copy(snap.node, c.node)
 	if cap(e.owner) < len(group) {
 		e.owner = make([]int32, len(group))
 		e.visit = make([]bool, len(group))
@@ -493,7 +518,7 @@ func (e *exec) tie(c *chain, group []ev) {
 			if snap.has&(1<<s) == 0 || at > snap.dead[s] {
 				continue
 			}
-			last := snap.times[s*n+s]
+			last := e.nodes[snap.node[s]].t
 			if w := e.q.within[s+1]; !w.IsZero() && at > w.deadline(last, e.q.loc) {
 				continue
 			}
@@ -545,18 +570,19 @@ func (e *exec) tie(c *chain, group []ev) {
 			continue
 		}
 		c.entry[j], c.dead[j] = entry, dead
+		parent := int32(-1)
 		if src >= 0 {
-			copy(c.times[j*n:j*n+src+1], snap.times[src*n:src*n+src+1])
+			parent = snap.node[src]
 		}
 		for q := src + 1; q <= j; q++ {
-			c.times[j*n+q] = at
+			parent = e.push(at, parent)
 		}
+		c.node[j] = parent
 		c.has |= 1 << j
 		c.taint &^= 1 << j
 		c.set |= 1 << j
 		if j+1 > c.best || j+1 == c.best && c.bestX {
-			c.best, c.bestX, c.bestDl = j+1, false, dead
-			copy(c.bestT, c.times[j*n:j*n+j+1])
+			c.best, c.bestX, c.bestDl, c.bestN = j+1, false, dead, c.node[j]
 		}
 	}
 }
@@ -717,4 +743,91 @@ func (e *exec) tallyBreakdown(r *memberRun, level int) {
 	for k := range level {
 		e.bdReach[idx][k]++
 	}
+}
+
+// orderedPlain is ordered for the common funnel, straight from the
+// member's run: ordered, without exclusions, conditions, first-time steps,
+// per-step windows or ClickHouse's modes. It gives up (ok false) on a
+// member with two kept events at one instant, which ordered handles.
+func (e *exec) orderedPlain(r *memberRun) (level int, times []int64, ok bool) {
+	c := &e.all
+	c.reset()
+	n := c.n
+	rt, rn := r.times, r.names
+	for i, at := range rt {
+		if at < e.from || at >= e.to {
+			continue
+		}
+		if i+1 < len(rt) && rt[i+1] == at {
+			return 0, nil, false
+		}
+		for m := e.stepsOf[rn[i]]; m != 0; {
+			k := 63 - bits.LeadingZeros64(m)
+			m &^= 1 << k
+			if k == 0 {
+				if c.has&1 != 0 && c.entry[0] == at {
+					continue
+				}
+				c.entry[0], c.dead[0], c.node[0] = at, e.q.window.deadline(at, e.q.loc), e.push(at, -1)
+				c.has |= 1
+			} else {
+				prev := k - 1
+				if c.has&(1<<prev) == 0 || at > c.dead[prev] ||
+					c.has&(1<<k) != 0 && c.entry[k] == c.entry[prev] {
+					continue
+				}
+				c.entry[k], c.dead[k], c.node[k] = c.entry[prev], c.dead[prev], e.push(at, c.node[prev])
+				c.has |= 1 << k
+			}
+			if k+1 > c.best {
+				c.best, c.bestN = k+1, c.node[k]
+				if c.best == n && i+1 < len(rt) {
+					// Done: later events change neither the level nor the
+					// first attempt to reach it.
+					return c.best, e.timesOf(c.bestN, c.best), true
+				}
+			}
+		}
+	}
+	return c.best, e.timesOf(c.bestN, c.best), true
+}
+
+// tnode is one step of an attempt: when it was done, and the attempt's
+// previous step (-1 for the first). Attempts share their prefixes, so
+// advancing one costs a node, not a copy of its times.
+type tnode struct {
+	t      int64
+	parent int32
+}
+
+func (e *exec) push(at int64, parent int32) int32 {
+	e.nodes = append(e.nodes, tnode{t: at, parent: parent})
+	return int32(len(e.nodes) - 1)
+}
+
+// timesOf returns the times of the level steps of the attempt ending at node.
+func (e *exec) timesOf(node int32, level int) []int64 {
+	for k := level - 1; k >= 0; k-- {
+		e.times[k] = e.nodes[node].t
+		node = e.nodes[node].parent
+	}
+	return e.times[:level]
+}
+
+// durations collects time-to-convert samples in chunks, so that growing
+// never copies what was collected.
+type durations struct {
+	chunks [][]int64
+	n      int
+}
+
+const durChunk = 1 << 15
+
+func (d *durations) add(us int64) {
+	if d.n%durChunk == 0 {
+		d.chunks = append(d.chunks, make([]int64, 0, durChunk))
+	}
+	last := &d.chunks[len(d.chunks)-1]
+	*last = append(*last, us)
+	d.n++
 }

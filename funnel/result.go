@@ -70,7 +70,7 @@ type Bin struct {
 func (e *exec) result() Result {
 	res := Result{Dropped: e.dropped, Steps: e.steps(e.reached)}
 	for k := 1; k < e.n; k++ {
-		res.Steps[k].TimeToConvert = summarize(e.durs[k], e.q.f.Bins)
+		res.Steps[k].TimeToConvert = summarize(e.durs[k].chunks, e.q.f.Bins)
 	}
 	if e.q.f.Breakdown != nil {
 		for i, v := range e.bdVals {
@@ -114,24 +114,23 @@ func ratio(a, b int64) float64 {
 	return float64(a) / float64(b)
 }
 
-// summarize describes durations given in microseconds; it reorders them.
-func summarize(us []int64, bins int) Times {
-	n := len(us)
+// summarize describes durations given in microseconds, in chunks.
+func summarize(chunks [][]int64, bins int) Times {
+	n := 0
+	var sum float64
+	lo, hi := int64(maxMicros), int64(minMicros)
+	for _, c := range chunks {
+		n += len(c)
+		for _, d := range c {
+			sum += float64(d)
+			lo, hi = min(lo, d), max(hi, d)
+		}
+	}
 	if n == 0 {
 		return Times{}
 	}
-	var sum float64
-	lo, hi := us[0], us[0]
-	for _, d := range us {
-		sum += float64(d)
-		lo, hi = min(lo, d), max(hi, d)
-	}
-	t := Times{
-		Count:  int64(n),
-		Mean:   micros(sum / float64(n)),
-		Median: micros(quantile(us, 0.5)),
-		P90:    micros(quantile(us, 0.9)),
-	}
+	q := quantiles(chunks, n, lo, hi, 0.5, 0.9)
+	t := Times{Count: int64(n), Mean: micros(sum / float64(n)), Median: micros(q[0]), P90: micros(q[1])}
 	if bins == 0 {
 		bins = min(1+bits.Len(uint(n-1)), MaxBins) // Sturges: 1 + ⌈log2 n⌉
 	}
@@ -143,31 +142,76 @@ func summarize(us []int64, bins int) Times {
 	for i := range t.Histogram {
 		t.Histogram[i] = Bin{From: time.Duration(lo+int64(i)*width) * time.Microsecond, To: time.Duration(lo+int64(i+1)*width) * time.Microsecond}
 	}
-	for _, d := range us {
-		i := min(int((d-lo)/width), bins-1)
-		t.Histogram[i].Count++
+	for _, c := range chunks {
+		for _, d := range c {
+			t.Histogram[min(int((d-lo)/width), bins-1)].Count++
+		}
 	}
 	return t
 }
 
 func micros(us float64) time.Duration { return time.Duration(math.Round(us * 1000)) }
 
-// quantile returns the p-quantile of xs by linear interpolation between
-// the closest ranks (type 7), selecting in place in linear expected time.
-func quantile(xs []int64, p float64) float64 {
-	h := float64(len(xs)-1) * p
-	k := int(math.Floor(h))
-	lo := selectK(xs, k)
-	if k+1 >= len(xs) || h == float64(k) {
-		return float64(lo)
+// quantiles returns the p-quantiles of the n values in chunks, which lie
+// in [lo, hi], interpolating linearly between the closest ranks (type 7).
+// It finds the ranks it needs exactly with one radix pass that counts the
+// values in 65,536 buckets and a second that selects within the few
+// buckets holding those ranks, so it neither sorts nor copies the values.
+func quantiles(chunks [][]int64, n int, lo, hi int64, ps ...float64) []float64 {
+	ranks := make([]int, 0, 2*len(ps))
+	for _, p := range ps {
+		k := int(math.Floor(float64(n-1) * p))
+		ranks = append(ranks, k, min(k+1, n-1))
 	}
-	// After selection everything right of k is at least xs[k]: the next
-	// order statistic is their minimum.
-	next := xs[k+1]
-	for _, x := range xs[k+2:] {
-		next = min(next, x)
+	vals := ranked(chunks, n, lo, hi, ranks)
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		h := float64(n-1) * p
+		a, b := float64(vals[2*i]), float64(vals[2*i+1])
+		out[i] = a + (h-math.Floor(h))*(b-a)
 	}
-	return float64(lo) + (h-float64(k))*float64(next-lo)
+	return out
+}
+
+// ranked returns the values of the given ranks (0 is the smallest).
+func ranked(chunks [][]int64, n int, lo, hi int64, ranks []int) []int64 {
+	const bucketBits = 16
+	shift := uint(0)
+	for uint64(hi-lo)>>shift >= 1<<bucketBits {
+		shift++
+	}
+	counts := make([]int, 1<<bucketBits+1)
+	for _, c := range chunks {
+		for _, d := range c {
+			counts[uint64(d-lo)>>shift+1]++
+		}
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	// Bucket b holds ranks counts[b] to counts[b+1]-1.
+	out := make([]int64, len(ranks))
+	buckets := make([]int, len(ranks))
+	for i, k := range ranks {
+		b, _ := slices.BinarySearch(counts, k+1)
+		buckets[i] = b - 1
+	}
+	// Collect the values of each wanted bucket once, then select in it.
+	wanted := slices.Compact(slices.Sorted(slices.Values(buckets)))
+	vals := make([][]int64, len(wanted))
+	for _, c := range chunks {
+		for _, d := range c {
+			b := int(uint64(d-lo) >> shift)
+			if j, ok := slices.BinarySearch(wanted, b); ok {
+				vals[j] = append(vals[j], d)
+			}
+		}
+	}
+	for i, k := range ranks {
+		j, _ := slices.BinarySearch(wanted, buckets[i])
+		out[i] = selectK(vals[j], k-counts[buckets[i]])
+	}
+	return out
 }
 
 // selectK reorders xs so that xs[k] is the k-th smallest, with nothing

@@ -377,10 +377,18 @@ func (g *grouper) each(t *Table, keep []bool, fn func(r *memberRun)) {
 		counts := g.counts
 		clear(counts)
 		kept := 0
-		for i, w := range p.who {
-			if keep == nil || keep[p.names[i]] {
+		names := p.names[:len(p.who)]
+		if keep == nil {
+			for _, w := range p.who {
 				counts[w+1]++
-				kept++
+			}
+			kept = len(p.who)
+		} else {
+			// Branch-free: whether an event is kept is close to random.
+			for i, w := range p.who {
+				k := b2u(keep[names[i]])
+				counts[w+1] += k
+				kept += int(k)
 			}
 		}
 		if kept == 0 {
@@ -389,21 +397,26 @@ func (g *grouper) each(t *Table, keep []bool, fn func(r *memberRun)) {
 		for i := 1; i <= PageMembers; i++ {
 			counts[i] += counts[i-1]
 		}
-		if cap(g.times) < kept {
-			g.times = make([]int64, kept, kept+kept/4)
-			g.names = make([]uint32, kept, kept+kept/4)
-			g.rows = make([]uint32, kept, kept+kept/4)
+		// One slot more than kept: events not kept are written there, to
+		// be overwritten, rather than branched around.
+		if cap(g.times) < kept+1 {
+			c := kept + kept/4 + 1
+			g.times, g.names, g.rows = make([]int64, c), make([]uint32, c), make([]uint32, c)
 		}
-		times, names, rows := g.times[:kept], g.names[:kept], g.rows[:kept]
+		times, names2, rows := g.times[:kept+1], g.names[:kept+1], g.rows[:kept+1]
+		trash := uint32(kept)
+		ptimes := p.times[:len(p.who)]
 		for i, w := range p.who {
-			name := p.names[i]
-			if keep != nil && !keep[name] {
-				continue
+			name := names[i]
+			at, k := counts[w], uint32(1)
+			if keep != nil {
+				k = b2u(keep[name])
+				at = at*k + trash*(1-k)
 			}
-			at := counts[w]
-			counts[w]++
-			times[at], names[at], rows[at] = p.times[i], name, uint32(i)
+			counts[w] += k
+			times[at], names2[at], rows[at] = ptimes[i], name, uint32(i)
 		}
+		times, names2, rows = times[:kept], names2[:kept], rows[:kept]
 		// counts[w] is now the end of member w's run; its start is the end
 		// of the previous member's.
 		start := uint32(0)
@@ -412,10 +425,19 @@ func (g *grouper) each(t *Table, keep []bool, fn func(r *memberRun)) {
 			end := counts[w]
 			if end > start {
 				r.member = uint32(pi)<<pageBits | uint32(w)
-				r.times, r.names, r.rows = times[start:end], names[start:end], rows[start:end]
+				r.times, r.names, r.rows = times[start:end], names2[start:end], rows[start:end]
 				fn(&r)
 			}
 			start = end
 		}
 	}
+}
+
+// b2u converts a bool to 0 or 1 without a branch.
+func b2u(b bool) uint32 {
+	var u uint32
+	if b {
+		u = 1
+	}
+	return u
 }
