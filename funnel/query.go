@@ -160,7 +160,7 @@ func (q *Query) newExec(t *Table, r Range) *exec {
 	}
 	f := &q.f
 	e.plain = f.Order == Ordered && len(f.Exclusions) == 0 && q.first == 0 && e.filtered == 0 &&
-		!f.StrictOrder && !f.StrictDedup && !f.StrictIncrease
+		!f.StrictOrder && !f.StrictDedup && !f.StrictIncrease && (f.Breakdown == nil || f.Breakdown.Member)
 	for _, w := range q.within {
 		e.plain = e.plain && w.IsZero()
 	}
