@@ -160,3 +160,18 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 	}
 	return out, nil
 }
+
+// UnmarshalJSON reads an activity strictly: unknown fields are refused, and
+// so is one that does not validate.
+func (a *Activity) UnmarshalJSON(data []byte) error {
+	type plain Activity
+	var v plain
+	if err := decodeStrict(data, &v); err != nil {
+		return err
+	}
+	if err := Activity(v).Validate(); err != nil {
+		return err
+	}
+	*a = Activity(v)
+	return nil
+}

@@ -27,7 +27,10 @@ import (
 // (github.com/PostHog/posthog issues on lifecycle "new" users);
 // NewFromFirstActivity takes "new" from the first active period alone.
 type Lifecycle struct {
-	Activity
+	// Events are the events that count as activity; none means any event.
+	Events []qun.EventFilter `json:"events,omitempty"`
+	// Calendar is the time zone (and week start) of the periods.
+	Calendar qun.Calendar `json:"calendar,omitzero"`
 	// Grain is the length of a period: day, week or month.
 	Grain qun.Grain `json:"grain"`
 	// NewFromFirstActivity counts a member as new in their first active
@@ -37,7 +40,7 @@ type Lifecycle struct {
 
 // Validate reports every problem with l, joined.
 func (l Lifecycle) Validate() error {
-	errs := []error{l.Activity.Validate()}
+	errs := []error{Activity{Events: l.Events, Calendar: l.Calendar}.Validate()}
 	if l.Grain != qun.Day && l.Grain != qun.Week && l.Grain != qun.Month {
 		errs = append(errs, qun.Invalid("grain", "must be day, week or month"))
 	}
@@ -70,7 +73,7 @@ func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
 		out[i].Period = ps.period(i + 1)
 	}
 	active := make([]bool, n)
-	fs := newFilterSet(t, l.Activity.Events)
+	fs := newFilterSet(t, l.Events)
 	var g grouper
 	// All events: the first of any kind tells when a member was created.
 	g.each(t, nil, func(r *memberRun) {
@@ -111,4 +114,19 @@ func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
 		}
 	})
 	return out, nil
+}
+
+// UnmarshalJSON reads a lifecycle strictly: unknown fields are refused, and
+// so is one that does not validate.
+func (l *Lifecycle) UnmarshalJSON(data []byte) error {
+	type plain Lifecycle
+	var v plain
+	if err := decodeStrict(data, &v); err != nil {
+		return err
+	}
+	if err := Lifecycle(v).Validate(); err != nil {
+		return err
+	}
+	*l = Lifecycle(v)
+	return nil
 }

@@ -205,7 +205,7 @@ func TestLifecycle(t *testing.T) {
 		onDay("b", "like", 1, 9),
 		onDay("c", "post", 2, 9), // new on the 2nd, dormant on the 3rd
 	}
-	l := Lifecycle{Activity: Activity{Events: []qun.EventFilter{{Name: "post"}}}, Grain: qun.Day}
+	l := Lifecycle{Events: []qun.EventFilter{{Name: "post"}}, Grain: qun.Day}
 	tab := mustTable(t, evs)
 	got, err := l.Run(tab, nov(1), nov(5))
 	if err != nil {

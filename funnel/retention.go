@@ -74,6 +74,21 @@ func (r Retention) Validate() error {
 	return errors.Join(errs...)
 }
 
+// UnmarshalJSON reads a retention strictly: unknown fields are refused, and
+// so is one that does not validate.
+func (r *Retention) UnmarshalJSON(data []byte) error {
+	type plain Retention
+	var v plain
+	if err := decodeStrict(data, &v); err != nil {
+		return err
+	}
+	if err := Retention(v).Validate(); err != nil {
+		return err
+	}
+	*r = Retention(v)
+	return nil
+}
+
 // RetentionResult is a cohort matrix and its averaged curve.
 type RetentionResult struct {
 	// Cohorts has one row per period in the range, earliest first.
