@@ -54,7 +54,7 @@ func (p *periods) period(i int) qun.Period { return p.first.Add(i) }
 // empty list lets every event through.
 type filterSet struct {
 	any   bool
-	keep  []bool          // per name ID: some filter names it
+	keep  []bool              // per name ID: some filter names it
 	conds map[uint32][][]cond // per name ID: the conditions of each filter with that name
 }
 
