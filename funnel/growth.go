@@ -48,6 +48,21 @@ type Viral struct {
 	Churn      float64      `json:"churn,omitempty"`
 }
 
+// UnmarshalJSON reads a model strictly: unknown fields are refused, and so
+// is a model that does not validate.
+func (v *Viral) UnmarshalJSON(data []byte) error {
+	type plain Viral
+	var m plain
+	if err := decodeStrict(data, &m); err != nil {
+		return err
+	}
+	if err := Viral(m).Validate(); err != nil {
+		return err
+	}
+	*v = Viral(m)
+	return nil
+}
+
 // K returns the viral coefficient, Invites × Conversion.
 func (v Viral) K() float64 { return v.Invites * v.Conversion }
 

@@ -50,6 +50,56 @@ func (q *Query) Run(t *Table, r Range) Result {
 	return e.result()
 }
 
+// Path explains one member's way through a funnel: how far they got, when
+// they did each step of the attempt that got them there, and whether an
+// exclusion dropped them.
+type Path struct {
+	// Member is who this is.
+	Member qun.MemberID
+	// Reached is the number of steps completed, 0 to len(Steps).
+	Reached int
+	// Times are when the member did each completed step (empty when
+	// Dropped).
+	Times []time.Time
+	// Dropped reports that an exclusion removed the member from the funnel.
+	Dropped bool
+}
+
+// Explain returns the path of one member of t through the funnel, as Run
+// counts it; ok is false when t has no such member.
+func (q *Query) Explain(t *Table, m qun.MemberID, r Range) (p Path, ok bool) {
+	id, ok := t.memberIDs[m]
+	if !ok {
+		return Path{}, false
+	}
+	e := q.newExec(t, r)
+	p.Member = m
+	var g grouper
+	one := &Table{pages: t.pages[id>>pageBits : id>>pageBits+1], names: t.names, keys: t.keys, values: t.values, members: t.members, joined: t.joined, memberProps: t.memberProps}
+	g.each(one, e.keep, func(run *memberRun) {
+		run.member |= id &^ (PageMembers - 1) // the page's members, not the first page's
+		if run.member != id {
+			return
+		}
+		e.nodes = e.nodes[:0]
+		var level int
+		var times []int64
+		var dropped bool
+		if e.load(run); len(e.evs) > 0 {
+			if q.f.Order == Unordered {
+				level, times, dropped = e.unordered()
+			} else {
+				level, times, dropped = e.ordered()
+			}
+		}
+		p.Reached, p.Dropped = level, dropped
+		for _, us := range times {
+			p.Times = append(p.Times, time.UnixMicro(us).UTC())
+		}
+	})
+	return p, true
+}
+
 // cond is a condition resolved against a table's property keys.
 type cond struct {
 	c     qun.Condition
