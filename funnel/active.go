@@ -56,8 +56,9 @@ func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
 	var g grouper
 	g.each(t, fs.keepNames(), func(r *memberRun) {
 		last, coverW, coverM := -1, -1, -1
+		d := -2
 		for i, at := range r.times {
-			d := ps.of(at)
+			d = ps.after(d, at)
 			if d < 0 || d >= n || d == last || !fs.match(t, r, i) {
 				continue
 			}
@@ -131,6 +132,7 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 	var grp grouper
 	grp.each(t, fs.keepNames(), func(r *memberRun) {
 		lastDay, period, count := -1, -1, 0
+		d := -2
 		flush := func() {
 			if count > 0 {
 				out[period].Members++
@@ -138,7 +140,7 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 			}
 		}
 		for i, at := range r.times {
-			d := days.of(at)
+			d = days.after(d, at)
 			if d < 0 || d >= days.len() || d == lastDay || !fs.match(t, r, i) {
 				continue
 			}

@@ -1,11 +1,13 @@
 package funnel_test
 
 import (
+	"math/rand/v2"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/funnel"
 	"github.com/qunkit/qun/funnel/funneltest"
 )
@@ -88,4 +90,74 @@ func BenchmarkGroupOnly(b *testing.B) {
 		funnel.GroupOnly(tab)
 	}
 	reportCPU(b, cpu, tab.Len())
+}
+
+var (
+	benchFrom = qun.Date{Year: 2026, Month: time.November, Day: 1}
+	benchTo   = qun.Date{Year: 2026, Month: time.November, Day: 30}
+)
+
+// BenchmarkRetention follows weekly cohorts of first visits, returning on
+// any event, over the benchmark community.
+func BenchmarkRetention(b *testing.B) {
+	_, tab := benchTable(b)
+	r := funnel.Retention{Start: qun.EventFilter{Name: "visit"}, Grain: qun.Week, Periods: 5}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := r.Run(tab, benchFrom, benchTo, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu, tab.Len())
+}
+
+// BenchmarkActiveDaily counts DAU, WAU and MAU for each day of the month.
+func BenchmarkActiveDaily(b *testing.B) {
+	_, tab := benchTable(b)
+	a := funnel.Activity{Calendar: qun.Calendar{Zone: qun.MustLoadZone("Asia/Shanghai")}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := a.Daily(tab, benchFrom, benchTo); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu, tab.Len())
+}
+
+// BenchmarkLifecycle classifies members week by week.
+func BenchmarkLifecycle(b *testing.B) {
+	_, tab := benchTable(b)
+	l := funnel.Lifecycle{Grain: qun.Week, Calendar: qun.Calendar{WeekStart: time.Monday}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := l.Run(tab, benchFrom, benchTo); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu, tab.Len())
+}
+
+// BenchmarkBuildShuffled builds a table of 1,000,000 events that arrive in
+// no order: each page is sorted once, alone.
+func BenchmarkBuildShuffled(b *testing.B) {
+	s := funneltest.Bench
+	s.Members, s.Events = 100_000, 1_000_000
+	rows := s.Rows()
+	rng := rand.New(rand.NewPCG(1, 2))
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := funnel.Build(s.EventsOf(rows)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu, len(rows))
 }

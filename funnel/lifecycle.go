@@ -83,11 +83,12 @@ func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
 			created = r.times[0]
 		}
 		firstActive, seen := n, false
+		p := -2
 		for i, at := range r.times {
 			if !fs.match(t, r, i) {
 				continue
 			}
-			p := ps.of(at)
+			p = ps.after(p, at)
 			if !seen {
 				seen, firstActive = true, p
 			}

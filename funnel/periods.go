@@ -47,6 +47,20 @@ func (p *periods) of(us int64) int {
 	return min(i, p.len())
 }
 
+// after returns the index of the period holding us, given the index i of
+// the period of an instant not after us (or -2 when there is none yet): a
+// member's events come in time order, so this mostly steps forward once or
+// not at all instead of searching.
+func (p *periods) after(i int, us int64) int {
+	if i < 0 || i >= p.len() {
+		return p.of(us)
+	}
+	for i < p.len() && p.starts[i+1] <= us {
+		i++
+	}
+	return i
+}
+
 // period returns the i-th period.
 func (p *periods) period(i int) qun.Period { return p.first.Add(i) }
 

@@ -185,8 +185,9 @@ func (r Retention) Run(t *Table, from, to qun.Date, now time.Time) (RetentionRes
 		cohorts = cohorts[:0]
 		clear(returned)
 		firstSeen := false
+		p := -2
 		for i, at := range run.times {
-			p := ps.of(at)
+			p = ps.after(p, at)
 			if !r.FromJoined && start.match(t, run, i) {
 				if !firstSeen || r.Recurring {
 					if p >= 0 && p < nCohorts && (len(cohorts) == 0 || cohorts[len(cohorts)-1] != p) {

@@ -132,3 +132,8 @@ func (s Synthetic) EventsOf(rows []Row) iter.Seq[qun.Event] {
 
 // All generates the community's events in time order.
 func (s Synthetic) All() iter.Seq[qun.Event] { return s.EventsOf(s.Rows()) }
+
+// BenchCounts is the answer to BenchFunnel over Bench: the members who
+// reached each step. A peer running the same funnel on the same events must
+// find the same counts.
+var BenchCounts = []int64{1_000_000, 599_227, 347_524, 200_322, 101_630}
