@@ -54,6 +54,9 @@ type Funnel struct {
 // windowFunnel.
 const MaxSteps = 32
 
+// MaxExclusions is the most exclusions a funnel may have.
+const MaxExclusions = 32
+
 // MaxBins is the most bins a time-to-convert histogram may have.
 const MaxBins = 100
 
@@ -257,6 +260,9 @@ func (f Funnel) Validate() error {
 		errs = append(errs, qun.Invalid("order", "not an order"))
 	}
 	errs = append(errs, qun.Within("window", f.Window.Validate()))
+	if len(f.Exclusions) > MaxExclusions {
+		errs = append(errs, qun.Invalid("exclusions", "a funnel has at most %d exclusions, not %d", MaxExclusions, len(f.Exclusions)))
+	}
 	for i, e := range f.Exclusions {
 		field := "exclusions[" + strconv.Itoa(i) + "]"
 		errs = append(errs, qun.Within(field+".event", e.Event.Validate()))

@@ -74,8 +74,10 @@ func (w Window) String() string {
 }
 
 // ParseWindow reads a Window: "<n>mo" for n calendar months, or anything
-// [qun.ParseDuration] reads. Errors are [*qun.SyntaxError] values wrapped
-// with the input, matching [qun.ErrInvalid].
+// [qun.ParseDuration] reads that is not negative. Errors are
+// [*qun.SyntaxError] values wrapped with the input, matching
+// [qun.ErrInvalid]. "0" (and "0mo") read as the zero Window, which a funnel
+// takes as its default: a window that must close at once is written "1us".
 func ParseWindow(s string) (Window, error) {
 	if digits, ok := strings.CutSuffix(s, "mo"); ok {
 		for i := 0; i < len(digits); i++ {
