@@ -358,6 +358,7 @@ type memberRun struct {
 // grouper groups a table's events by member, page by page, reusing its
 // buffers: the heart of every query's "group by member".
 type grouper struct {
+	stop   bool // set by fn to end the iteration
 	counts []uint32
 	times  []int64
 	names  []uint32
@@ -373,6 +374,9 @@ func (g *grouper) each(t *Table, keep []bool, fn func(r *memberRun)) {
 	}
 	var r memberRun
 	for pi := range t.pages {
+		if g.stop {
+			return
+		}
 		p := &t.pages[pi]
 		counts := g.counts
 		clear(counts)
@@ -423,7 +427,7 @@ func (g *grouper) each(t *Table, keep []bool, fn func(r *memberRun)) {
 		r.page = p
 		for w := range PageMembers {
 			end := counts[w]
-			if end > start {
+			if end > start && !g.stop {
 				r.member = uint32(pi)<<pageBits | uint32(w)
 				r.times, r.names, r.rows = times[start:end], names2[start:end], rows[start:end]
 				fn(&r)
@@ -440,4 +444,54 @@ func b2u(b bool) uint32 {
 		u = 1
 	}
 	return u
+}
+
+// Run is one member's events in time order, as every query here sees them.
+// It is how other measures (a host's own, or a scoring package's) read a
+// table member by member without regrouping it. A Run is valid only during
+// the iteration that yields it.
+type Run struct {
+	t *Table
+	r *memberRun
+}
+
+// Runs yields the run of every member with at least one event, in the
+// order members first appeared, grouping the table page by page in cache.
+// It allocates per page, never per event.
+func (t *Table) Runs() iter.Seq[Run] {
+	return func(yield func(Run) bool) {
+		var g grouper
+		g.each(t, nil, func(r *memberRun) {
+			g.stop = !yield(Run{t: t, r: r})
+		})
+	}
+}
+
+// Member returns whose events these are.
+func (r Run) Member() qun.MemberID { return r.t.members[r.r.member] }
+
+// Len returns the number of events.
+func (r Run) Len() int { return len(r.r.times) }
+
+// Time returns the time of event i, to the microsecond, in UTC.
+func (r Run) Time(i int) time.Time { return time.UnixMicro(r.r.times[i]).UTC() }
+
+// Micros returns the time of event i in microseconds since the Unix epoch.
+func (r Run) Micros(i int) int64 { return r.r.times[i] }
+
+// Name returns the name of event i.
+func (r Run) Name(i int) string { return r.t.names.strs[r.r.names[i]] }
+
+// Prop returns the value of property key of event i, and whether the event
+// has it.
+func (r Run) Prop(i int, key string) (string, bool) {
+	k, ok := r.t.keys.lookup(key)
+	if !ok {
+		return "", false
+	}
+	v, ok := r.r.page.prop(r.r.rows[i], k)
+	if !ok {
+		return "", false
+	}
+	return r.t.values.strs[v], true
 }

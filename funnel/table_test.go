@@ -247,3 +247,35 @@ func refused(err error) bool {
 	var se *json.SyntaxError
 	return errors.As(err, &se) || errors.Is(err, qun.ErrInvalid)
 }
+
+func TestRuns(t *testing.T) {
+	tab := mustTable(t, []qun.Event{e("b", "post", 3, "topic", "wine"), e("a", "join", 2), e("b", "join", 1)})
+	type ev struct {
+		Member qun.MemberID
+		Name   string
+		Time   time.Time
+		Topic  string
+	}
+	var got []ev
+	for r := range tab.Runs() {
+		for i := range r.Len() {
+			topic, _ := r.Prop(i, "topic")
+			if r.Micros(i) != r.Time(i).UnixMicro() {
+				t.Error("Micros and Time disagree")
+			}
+			got = append(got, ev{r.Member(), r.Name(i), r.Time(i), topic})
+		}
+	}
+	want := []ev{{"b", "join", at(1), ""}, {"b", "post", at(3), "wine"}, {"a", "join", at(2), ""}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	n := 0
+	for range tab.Runs() {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Error("Runs did not stop")
+	}
+}
