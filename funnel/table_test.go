@@ -279,3 +279,18 @@ func TestRuns(t *testing.T) {
 		t.Error("Runs did not stop")
 	}
 }
+
+// A built table may be read by queries at once (run with -race).
+func TestConcurrentQueries(t *testing.T) {
+	tab := mustTable(t, []qun.Event{e("a", "join", 0), e("a", "post", 1), e("b", "join", 2)})
+	q, _ := Funnel{Steps: steps("join", "post")}.Compile()
+	done := make(chan Result)
+	for range 4 {
+		go func() { done <- q.Run(tab, Range{}) }()
+	}
+	for range 4 {
+		if got := counts(<-done); !slices.Equal(got, []int64{2, 1}) {
+			t.Errorf("counts %v", got)
+		}
+	}
+}

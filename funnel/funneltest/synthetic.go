@@ -1,9 +1,16 @@
 // Package funneltest holds what tests and benchmarks of package funnel
 // share with hosts and with the side-by-side benchmarks of the examples
-// module: a deterministic generator of community events, in time order, and
-// the funnel the benchmarks run over them. The same seed gives the same
-// events everywhere, so a peer (DuckDB, ClickHouse) loading them must find
-// the same step counts.
+// module: a deterministic generator of community events, in time order, the
+// funnel the benchmarks run over them, and its answer, [BenchCounts]. The
+// same seed gives the same events everywhere, so a peer (DuckDB, ClickHouse)
+// loading them must find the same step counts.
+//
+// A peer benchmark loads [Synthetic.Rows] (member index, name code, second
+// from Start: three integer columns, or the strings of [MemberID] and
+// [Names]) into its own table once, outside the timer, and times the
+// funnel query alone, as BenchmarkFunnel times [funnel.Query.Run] on a
+// table built beforehand: in both, grouping events by member is part of
+// the query.
 package funneltest
 
 import (
