@@ -161,3 +161,35 @@ func BenchmarkBuildShuffled(b *testing.B) {
 	}
 	reportCPU(b, cpu, len(rows))
 }
+
+// BenchmarkFunnelModes runs the benchmark funnel as strict (which reads
+// every event of every member) and unordered, and with a first-touch
+// breakdown by an event property the generator does not set (every member
+// falls under "").
+func BenchmarkFunnelModes(b *testing.B) {
+	_, tab := benchTable(b)
+	for _, mode := range []struct {
+		name string
+		edit func(*funnel.Funnel)
+	}{
+		{"strict", func(f *funnel.Funnel) { f.Order = funnel.Strict }},
+		{"unordered", func(f *funnel.Funnel) { f.Order = funnel.Unordered }},
+		{"breakdown", func(f *funnel.Funnel) { f.Breakdown = &funnel.Breakdown{Prop: "channel"} }},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			f := funneltest.BenchFunnel()
+			mode.edit(&f)
+			q, err := f.Compile()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime()
+			for b.Loop() {
+				q.Run(tab, funnel.Range{})
+			}
+			reportCPU(b, cpu, tab.Len())
+		})
+	}
+}

@@ -166,6 +166,8 @@ type exec struct {
 	tieGroup []ev
 	match    []int32 // unordered: step -> event index
 	lvlT     []int64 // unordered: time each level was reached
+	bestT    []int64 // unordered: the times of the furthest window
+	cleanT   []int64 // unordered: the times of the furthest clean window
 
 	// Tallies.
 	reached []int64
@@ -220,6 +222,8 @@ func (q *Query) newExec(t *Table, r Range) *exec {
 	e.reach = make([]int, q.n+1)
 	e.match = make([]int32, q.n)
 	e.lvlT = make([]int64, q.n)
+	e.bestT = make([]int64, q.n)
+	e.cleanT = make([]int64, q.n)
 	e.reached = make([]int64, q.n)
 	e.times = make([]int64, q.n)
 	e.durs = make([]durations, q.n)
@@ -681,7 +685,7 @@ func lowest(m uint64) int {
 func (e *exec) unordered() (int, []int64, bool) {
 	evs := e.evs
 	best, bestClean := 0, 0
-	var bestT, cleanT [MaxSteps]int64
+	bestT, cleanT := e.bestT, e.cleanT
 	for a := 0; a < len(evs); a++ {
 		if evs[a].mask == 0 || a > 0 && evs[a-1].t == evs[a].t && evs[a-1].mask != 0 {
 			continue // a window opens once per instant
@@ -710,7 +714,7 @@ func (e *exec) unordered() (int, []int64, bool) {
 		// before it).
 		if size > best {
 			best = size
-			copy(bestT[:], e.lvlT[:size])
+			copy(bestT, e.lvlT[:size])
 		}
 		clean := 0
 		for clean < size && e.lvlT[clean] < firstExcl {
@@ -718,7 +722,7 @@ func (e *exec) unordered() (int, []int64, bool) {
 		}
 		if clean > bestClean {
 			bestClean = clean
-			copy(cleanT[:], e.lvlT[:clean])
+			copy(cleanT, e.lvlT[:clean])
 		}
 	}
 	if len(e.q.f.Exclusions) == 0 {

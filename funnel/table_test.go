@@ -134,12 +134,31 @@ func TestQueryAllocations(t *testing.T) {
 		}
 		return mustTable(t, evs)
 	}
-	q, _ := Funnel{Steps: steps("visit", "join", "post", "check_in", "buy"), Window: Within(qun.Days(7))}.Compile()
 	small, large := build(1000), build(10000)
-	a := testing.AllocsPerRun(5, func() { q.Run(small, Range{}) })
-	b := testing.AllocsPerRun(5, func() { q.Run(large, Range{}) })
-	if perEvent := (b - a) / float64(large.Len()-small.Len()); perEvent > 0.001 {
-		t.Errorf("%.0f allocations for %d events, %.0f for %d: %.4f per event", a, small.Len(), b, large.Len(), perEvent)
+	base := Funnel{Steps: steps("visit", "join", "post", "check_in", "buy"), Window: Within(qun.Days(7))}
+	for _, mode := range []struct {
+		name string
+		edit func(*Funnel)
+	}{
+		{"ordered", func(*Funnel) {}},
+		{"strict", func(f *Funnel) { f.Order = Strict }},
+		{"unordered", func(f *Funnel) { f.Order = Unordered }},
+		{"exclusion", func(f *Funnel) { f.Exclusions = []Exclusion{{Event: qun.EventFilter{Name: "like"}, From: 1, To: 3}} }},
+		{"breakdown", func(f *Funnel) { f.Breakdown = &Breakdown{Prop: "channel"} }},
+		{"first ever", func(f *Funnel) { f.Steps[0].Occurrence = FirstEver }},
+	} {
+		f := base
+		f.Steps = slices.Clone(base.Steps)
+		mode.edit(&f)
+		q, err := f.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := testing.AllocsPerRun(3, func() { q.Run(small, Range{}) })
+		b := testing.AllocsPerRun(3, func() { q.Run(large, Range{}) })
+		if perEvent := (b - a) / float64(large.Len()-small.Len()); perEvent > 0.001 {
+			t.Errorf("%s: %.0f allocations for %d events, %.0f for %d: %.4f per event", mode.name, a, small.Len(), b, large.Len(), perEvent)
+		}
 	}
 }
 
