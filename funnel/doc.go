@@ -91,7 +91,11 @@
 //     [Result].Dropped) unless a clean attempt gets as far. An exclusion at
 //     the same instant as a step is taken to come before it (PostHog's UDF
 //     runs exclusions first). Unordered funnels exclude only across all
-//     their steps, as PostHog requires.
+//     their steps, as PostHog requires, with the rule of its SQL engine
+//     (funnel_unordered.py; its UDF leaves them a TODO): a window is
+//     excluded when an exclusion falls after its first event and before it
+//     completes every step (or before it closes), and a member counts at
+//     the furthest window not excluded, or is dropped if every window is.
 //   - ClickHouse windowFunnel's modes are options of ordered and strict
 //     funnels: StrictOrder (strict_order: after the first step, any event
 //     that completes no step, or a step whose previous step was never

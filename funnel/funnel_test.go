@@ -151,6 +151,20 @@ func TestFunnelScenarios(t *testing.T) {
 			want:   []int64{1, 1},
 		},
 		{
+			name: "unordered exclusion: a window with an exclusion before its last step is excluded (PostHog SQL)",
+			funnel: Funnel{Steps: steps("join", "post"), Order: Unordered, Window: Within(qun.Days(1)),
+				Exclusions: []Exclusion{{Event: qun.EventFilter{Name: "refund"}, From: 0, To: 1}}},
+			events: []qun.Event{
+				e("a", "post", 0), e("a", "refund", 1), e("a", "join", 2), // the window from join is clean: 1 step
+				e("b", "post", 0), e("b", "join", 1), e("b", "refund", 2), // after completion: fine
+				e("c", "join", 0), e("c", "refund", 0), // at the first event: fine
+				e("d", "join", 0), e("d", "refund", 1), e("d", "join", 3*day), // a later clean window
+				e("f", "join", 0), e("f", "refund", 1), // every window excluded: dropped
+			},
+			want:    []int64{4, 1},
+			dropped: 1,
+		},
+		{
 			name: "first ever: only the member's first join counts, and only if it meets the conditions",
 			funnel: Funnel{Steps: []Step{
 				{EventFilter: qun.EventFilter{Name: "join", Where: wechat}, Occurrence: FirstEver},

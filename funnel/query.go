@@ -684,7 +684,7 @@ func lowest(m uint64) int {
 // window, the most steps completed by distinct events within it.
 func (e *exec) unordered() (int, []int64, bool) {
 	evs := e.evs
-	best, bestClean := 0, 0
+	best, bestClean, anyClean := 0, 0, false
 	bestT, cleanT := e.bestT, e.cleanT
 	for a := 0; a < len(evs); a++ {
 		if evs[a].mask == 0 || a > 0 && evs[a-1].t == evs[a].t && evs[a-1].mask != 0 {
@@ -709,27 +709,32 @@ func (e *exec) unordered() (int, []int64, bool) {
 				size++
 			}
 		}
-		// The attempt stays clean up to the last level it reached before
-		// the first exclusion (an exclusion at the instant of a step comes
-		// before it).
 		if size > best {
 			best = size
 			copy(bestT, e.lvlT[:size])
 		}
-		clean := 0
-		for clean < size && e.lvlT[clean] < firstExcl {
-			clean++
+		// As PostHog's SQL engine for unordered funnels: an attempt is
+		// excluded when an exclusion falls after its first event and
+		// before it completes every step (before its window closes, if
+		// it never does), both ends open.
+		end := dead
+		if size == e.n {
+			end = e.lvlT[size-1]
 		}
-		if clean > bestClean {
-			bestClean = clean
-			copy(cleanT, e.lvlT[:clean])
+		if firstExcl < end {
+			continue
+		}
+		anyClean = true
+		if size > bestClean {
+			bestClean = size
+			copy(cleanT, e.lvlT[:size])
 		}
 	}
 	if len(e.q.f.Exclusions) == 0 {
 		return best, bestT[:best], false
 	}
-	if bestClean < best {
-		return best, nil, true
+	if !anyClean {
+		return best, nil, best > 0
 	}
 	return bestClean, cleanT[:bestClean], false
 }
