@@ -105,8 +105,9 @@
 //     and StrictIncrease (strict_increase: a step must come strictly after
 //     the previous one; ties do not chain). Like ClickHouse, StrictOrder
 //     and StrictDedup stop at the first offending event, so a wider window
-//     can lower their counts; every other count here only grows with the
-//     window.
+//     can lower their counts, as it can where exclusions apply (a wider
+//     window lets an exclusion reach an attempt); otherwise a wider window
+//     never lowers a count.
 //   - Breakdown ([Breakdown]) by an event property, with PostHog's
 //     first-touch (the member's earliest step event that has the property)
 //     or last-touch (latest) attribution, or by a member property from
