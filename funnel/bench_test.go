@@ -71,14 +71,16 @@ func reportCPU(b *testing.B, start time.Duration, items int) {
 // order: interning and appending, never sorting.
 func BenchmarkBuild(b *testing.B) {
 	rows, _ := benchTable(b)
+	ids := funneltest.Bench.IDs()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
-		if _, err := funnel.Build(funneltest.Bench.EventsOf(rows)); err != nil {
+		if _, err := funnel.Build(funneltest.Bench.EventsWith(rows, ids)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(rows)), "ns/event")
+	reportCPU(b, cpu, len(rows))
 }
 
 func BenchmarkGroupOnly(b *testing.B) {
@@ -148,14 +150,14 @@ func BenchmarkLifecycle(b *testing.B) {
 func BenchmarkBuildShuffled(b *testing.B) {
 	s := funneltest.Bench
 	s.Members, s.Events = 100_000, 1_000_000
-	rows := s.Rows()
+	rows, ids := s.Rows(), s.IDs()
 	rng := rand.New(rand.NewPCG(1, 2))
 	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
 	for b.Loop() {
-		if _, err := funnel.Build(s.EventsOf(rows)); err != nil {
+		if _, err := funnel.Build(s.EventsWith(rows, ids)); err != nil {
 			b.Fatal(err)
 		}
 	}
