@@ -75,6 +75,31 @@ type Step struct {
 	Within Window `json:"within,omitzero"`
 }
 
+// stepJSON is the JSON form of a Step: the filter's fields inline.
+type stepJSON struct {
+	Name       string          `json:"name"`
+	Where      []qun.Condition `json:"where,omitempty"`
+	Occurrence Occurrence      `json:"occurrence,omitzero"`
+	Within     Window          `json:"within,omitzero"`
+}
+
+// MarshalJSON writes {"name":...,"where":[...],"occurrence":...,"within":...},
+// the filter's fields inline, whatever methods qun.EventFilter has.
+func (s Step) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stepJSON{Name: s.Name, Where: s.Where, Occurrence: s.Occurrence, Within: s.Within})
+}
+
+// UnmarshalJSON reads a step's JSON form strictly: unknown fields are
+// refused.
+func (s *Step) UnmarshalJSON(data []byte) error {
+	var v stepJSON
+	if err := decodeStrict(data, &v); err != nil {
+		return err
+	}
+	*s = Step{EventFilter: qun.EventFilter{Name: v.Name, Where: v.Where}, Occurrence: v.Occurrence, Within: v.Within}
+	return nil
+}
+
 // Exclusion is an event that disqualifies a member who does it between two
 // steps (PostHog's exclusion steps).
 type Exclusion struct {

@@ -425,6 +425,8 @@ func TestFunnelJSON(t *testing.T) {
 	}
 	for _, bad := range []string{
 		`{"steps":[{"name":"a"}],"colour":"red"}`,
+		`{"steps":[{"name":"a","colour":"red"}]}`,
+		`{"steps":[{"name":"a","occurrence":"sometimes"}]}`,
 		`{"steps":[]}`,
 		`{"steps":[{"name":"a"}],"window":"3 months"}`,
 		`{"steps":[{"name":"a"}],"order":"random"}`,
