@@ -168,7 +168,7 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 func (a *Activity) UnmarshalJSON(data []byte) error {
 	type plain Activity
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := Activity(v).Validate(); err != nil {

@@ -1,7 +1,6 @@
 package funnel
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,7 +92,7 @@ func (s Step) MarshalJSON() ([]byte, error) {
 // refused.
 func (s *Step) UnmarshalJSON(data []byte) error {
 	var v stepJSON
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	*s = Step{EventFilter: qun.EventFilter{Name: v.Name, Where: v.Where}, Occurrence: v.Occurrence, Within: v.Within}
@@ -329,31 +328,13 @@ func (f Funnel) Validate() error {
 func (f *Funnel) UnmarshalJSON(data []byte) error {
 	type plain Funnel
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := Funnel(v).Validate(); err != nil {
 		return err
 	}
 	*f = Funnel(v)
-	return nil
-}
-
-// decodeStrict decodes JSON refusing unknown fields, turning any error into
-// one that matches qun.ErrInvalid.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ve *qun.ValidationError
-		if errors.As(err, &ve) {
-			return err
-		}
-		return qun.Invalid("", "%s", err.Error())
-	}
-	if dec.More() {
-		return qun.Invalid("", "unexpected data after the JSON value")
-	}
 	return nil
 }
 

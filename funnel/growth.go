@@ -53,7 +53,7 @@ type Viral struct {
 func (v *Viral) UnmarshalJSON(data []byte) error {
 	type plain Viral
 	var m plain
-	if err := decodeStrict(data, &m); err != nil {
+	if err := qun.UnmarshalStrict(data, &m); err != nil {
 		return err
 	}
 	if err := Viral(m).Validate(); err != nil {

@@ -122,7 +122,7 @@ func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
 func (l *Lifecycle) UnmarshalJSON(data []byte) error {
 	type plain Lifecycle
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := Lifecycle(v).Validate(); err != nil {

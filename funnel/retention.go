@@ -79,7 +79,7 @@ func (r Retention) Validate() error {
 func (r *Retention) UnmarshalJSON(data []byte) error {
 	type plain Retention
 	var v plain
-	if err := decodeStrict(data, &v); err != nil {
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
 	if err := Retention(v).Validate(); err != nil {
