@@ -368,3 +368,18 @@ func FuzzParseCatalog(f *testing.F) {
 }
 
 func decimalOf(n int64) decimal.Decimal { return decimal.NewFromInt(n) }
+
+func TestPartsReadStrictly(t *testing.T) {
+	for name, c := range map[string]struct {
+		v    any
+		json string
+	}{
+		"item":    {&catalog.Item{}, `{"id":"a","points":"1","price":"2"}`},
+		"limit":   {&catalog.Limit{}, `{"per":"year","qty":1}`},
+		"request": {&catalog.Request{}, `{"key":"k","member":"m","item":"a","item":"b"}`},
+	} {
+		if err := json.Unmarshal([]byte(c.json), c.v); !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("%s: %v, want a refusal", name, err)
+		}
+	}
+}

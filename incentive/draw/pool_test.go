@@ -252,3 +252,20 @@ func FuzzParsePool(f *testing.F) {
 		}
 	})
 }
+
+func TestPartsReadStrictly(t *testing.T) {
+	for name, c := range map[string]struct {
+		v    any
+		json string
+	}{
+		"prize":  {&draw.Prize{}, `{"id":"p","weight":1,"stock":1,"odds":0.5}`},
+		"points": {&draw.Points{}, `{"kind":"p","points":"1","point":"2"}`},
+		"limit":  {&draw.Limit{}, `{"per":"day","entries":1,"entries":2}`},
+		"pity":   {&draw.Pity{}, `{"after":null}`},
+		"entry":  {&draw.Entry{}, `{"key":"k","member":"m","extra":true}`},
+	} {
+		if err := json.Unmarshal([]byte(c.json), c.v); !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("%s: %v, want a refusal", name, err)
+		}
+	}
+}

@@ -233,3 +233,24 @@ func FuzzParseProgram(f *testing.F) {
 		g.Tree()
 	})
 }
+
+func TestPartsReadStrictly(t *testing.T) {
+	for name, c := range map[string]struct {
+		v    any
+		json string
+	}{
+		"reward":    {&referral.Reward{}, `{"id":"r","milestone":"m","kind":"p","inviter":["1"]}`},
+		"milestone": {&referral.Milestone{}, `{"name":"m","within":"1d","within":"2d"}`},
+		"cap":       {&referral.Cap{}, `{"kind":"p","per":"month","point":"1"}`},
+		"credit":    {&referral.Credit{}, `{"model":"last_touch","windw":"1d"}`},
+		"touch":     {&referral.Touch{}, `{"inviter":"a","invitee":"b","time":"2026-01-01T00:00:00Z","signal":["x"]}`},
+	} {
+		if err := json.Unmarshal([]byte(c.json), c.v); !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("%s: %v, want a refusal", name, err)
+		}
+	}
+	var r referral.Reward
+	if err := json.Unmarshal([]byte(`{"id":"r","milestone":"m","kind":"p","inviters":["1","2"]}`), &r); err != nil || len(r.Inviters) != 2 {
+		t.Errorf("a good reward: %+v, %v", r, err)
+	}
+}
