@@ -85,8 +85,8 @@ type Item struct {
 // (counted by the time of each redemption), or over all time when Per is
 // zero.
 type Limit struct {
-	Per      qun.Grain `json:"per,omitzero"`
-	Quantity int64     `json:"quantity"`
+	Per      qun.Grain `json:"per,omitzero"` // the period; zero for all time
+	Quantity int64     `json:"quantity"`     // at least 1
 }
 
 // UnmarshalJSON reads a catalog strictly, as [qun.UnmarshalStrict] reads.

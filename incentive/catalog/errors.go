@@ -36,9 +36,9 @@ var (
 // Refusal is a refused redemption: which item, why in words, and the
 // sentinel to branch on, which errors.Is reaches through Unwrap.
 type Refusal struct {
-	Item   string
-	Reason string
-	Err    error
+	Item   string // the item asked for
+	Reason string // why it was refused, as a phrase
+	Err    error  // the sentinel: ErrOutOfStock, ErrOverLimit, ...
 }
 
 // Error reads "catalog: redeem <item>: <reason>".

@@ -91,6 +91,8 @@ type State struct {
 // the ledger spend and the stock change, which the host applies together,
 // in one transaction, and keeps as the member's history.
 type Redemption struct {
+	// Key, Member, Item and Quantity are the request's (with its default
+	// quantity filled in), and Time when it was decided.
 	Key      string       `json:"key"`
 	Member   qun.MemberID `json:"member"`
 	Item     string       `json:"item"`
@@ -121,9 +123,9 @@ type Redemption struct {
 // and rolls the transaction back (and decides again on fresh state) when
 // no row changes.
 type StockChange struct {
-	Item   string `json:"item"`
-	Before int64  `json:"before"`
-	After  int64  `json:"after"`
+	Item   string `json:"item"`   // the item's ID
+	Before int64  `json:"before"` // the live stock the decision was made on
+	After  int64  `json:"after"`  // the live stock to write
 }
 
 // HistorySince returns the earliest time from which the member's

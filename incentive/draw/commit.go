@@ -59,8 +59,8 @@ func (s *Salt) UnmarshalText(text []byte) error {
 // it committed to. With the pool and the results, anyone can check the
 // commitment and recompute every result ([Verify]).
 type Reveal struct {
-	Seed Seed `json:"seed"`
-	Salt Salt `json:"salt"`
+	Seed Seed `json:"seed"` // the secret seed
+	Salt Salt `json:"salt"` // the salt committed with it
 }
 
 // UnmarshalJSON reads a reveal strictly.
@@ -84,9 +84,9 @@ func (r *Reveal) UnmarshalJSON(data []byte) error {
 //
 // and Pool is the pool's fingerprint ([Fingerprint]).
 type Commitment struct {
-	Draw string `json:"draw"`
-	Pool string `json:"pool"`
-	Hash string `json:"hash"`
+	Draw string `json:"draw"` // the pool's ID
+	Pool string `json:"pool"` // the pool's fingerprint
+	Hash string `json:"hash"` // the hash of the committed values
 }
 
 // UnmarshalJSON reads a commitment strictly.

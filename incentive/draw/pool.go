@@ -86,16 +86,16 @@ type Prize struct {
 
 // Points is an amount of one kind of points of the incentive ledger.
 type Points struct {
-	Kind   string          `json:"kind"`
-	Points decimal.Decimal `json:"points"`
+	Kind   string          `json:"kind"`   // the kind of points, as the ledger names it
+	Points decimal.Decimal `json:"points"` // positive, at the kind's scale
 }
 
 // Limit bounds the entries of one member: at most Entries in each period
 // of the grain Per in the pool's calendar (counted by the time of the
 // entry), or over the whole draw when Per is zero.
 type Limit struct {
-	Per     qun.Grain `json:"per,omitzero"`
-	Entries int64     `json:"entries"`
+	Per     qun.Grain `json:"per,omitzero"` // the period; zero for the whole draw
+	Entries int64     `json:"entries"`      // at least 1
 }
 
 // Pity is the guarantee (保底): a member who has drawn After times in a
@@ -106,8 +106,8 @@ type Limit struct {
 // every one of them has run out the guarantee cannot be kept, and the draw
 // is an ordinary one.
 type Pity struct {
-	After  int64    `json:"after"`
-	Prizes []string `json:"prizes,omitempty"`
+	After  int64    `json:"after"`            // at least 1
+	Prizes []string `json:"prizes,omitempty"` // prize IDs; empty for all
 }
 
 // StockOut is what a draw does when it lands on a prize that has run out.

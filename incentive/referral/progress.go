@@ -68,12 +68,18 @@ func (gs Grants) EarnRequests() []incentive.EarnRequest {
 // those it would have reached but did not count (and why), whether it
 // marked the member as churned, and the grants it earned.
 type Progress struct {
-	Member  qun.MemberID `json:"member"`
-	Event   string       `json:"event"`
-	Reached []string     `json:"reached,omitempty"`
-	Missed  []Miss       `json:"missed,omitempty"`
-	Churned bool         `json:"churned,omitempty"`
-	Grants  Grants       `json:"grants,omitempty"`
+	// Member and Event are the event's member and ID.
+	Member qun.MemberID `json:"member"`
+	Event  string       `json:"event"`
+	// Reached are the milestones the event reached, in the program's
+	// order.
+	Reached []string `json:"reached,omitempty"`
+	// Missed are the milestones it matched without reaching them.
+	Missed []Miss `json:"missed,omitempty"`
+	// Churned reports an event that marked the member as churned.
+	Churned bool `json:"churned,omitempty"`
+	// Grants are what the milestones reached pay.
+	Grants Grants `json:"grants,omitempty"`
 	// Duplicate reports a replayed event: this is what it did the first
 	// time, and nothing changed now.
 	Duplicate bool `json:"duplicate,omitempty"`
@@ -83,8 +89,8 @@ type Progress struct {
 // Churned, Late or Signal. A milestone refused for a signal counts as
 // reached, with nothing paid, so that a second try cannot earn it.
 type Miss struct {
-	Milestone string `json:"milestone"`
-	Reason    Reason `json:"reason"`
+	Milestone string `json:"milestone"` // the milestone's name
+	Reason    Reason `json:"reason"`    // why it was not reached
 }
 
 // record keeps what an event (or a join) reached, for replays and refunds.
