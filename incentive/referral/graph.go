@@ -62,19 +62,8 @@ func (t *Touch) valid() bool {
 	return ok
 }
 
-// isName reports whether s is a name, as [qun.ValidateName] does, with a
-// fast path for printable ASCII, which is what IDs almost always are.
-func isName(s string) bool {
-	if len(s) == 0 || len(s) > qun.MaxNameLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e {
-			return qun.ValidateName(s) == nil
-		}
-	}
-	return true
-}
+// isName reports whether s is a name, as [qun.ValidateName] decides.
+func isName(s string) bool { return qun.ValidateName(s) == nil }
 
 // Attribution is the decision made when a member joins: the inviter they
 // are attributed to, or why they have none, and what the milestones reached
