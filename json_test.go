@@ -273,3 +273,12 @@ func TestUnmarshalStrictNestedOnce(t *testing.T) {
 		t.Errorf("deep error = %v", problems(err))
 	}
 }
+
+// Hostile nesting is refused, not followed down the stack.
+func TestUnmarshalStrictDepth(t *testing.T) {
+	deep := strings.Repeat(`{"extra":`, 20000) + "1" + strings.Repeat("}", 20000)
+	err := qun.UnmarshalStrict([]byte(deep), &plan{})
+	if !errors.Is(err, qun.ErrInvalid) || !strings.Contains(err.Error(), "nested more than 10000 levels deep") {
+		t.Errorf("20000 levels: %v", err)
+	}
+}
