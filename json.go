@@ -84,7 +84,7 @@ type jsonNode struct {
 func parseJSONTree(data []byte) (*jsonNode, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	n, err := parseJSONValue(dec, data)
+	n, err := parseJSONValue(dec, data, 0)
 	if err == nil {
 		switch _, extra := dec.Token(); {
 		case extra == nil:
@@ -103,7 +103,10 @@ func parseJSONTree(data []byte) (*jsonNode, error) {
 	return n, nil
 }
 
-func parseJSONValue(dec *json.Decoder, data []byte) (*jsonNode, error) {
+func parseJSONValue(dec *json.Decoder, data []byte, depth int) (*jsonNode, error) {
+	if depth > maxJSONDepth {
+		return nil, fmt.Errorf("nested more than %d levels deep", maxJSONDepth)
+	}
 	start := dec.InputOffset()
 	tok, err := dec.Token()
 	if err != nil {
@@ -119,7 +122,7 @@ func parseJSONValue(dec *json.Decoder, data []byte) (*jsonNode, error) {
 				if err != nil {
 					return nil, err
 				}
-				kid, err := parseJSONValue(dec, data)
+				kid, err := parseJSONValue(dec, data, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -129,7 +132,7 @@ func parseJSONValue(dec *json.Decoder, data []byte) (*jsonNode, error) {
 		} else {
 			n.kind = '['
 			for dec.More() {
-				kid, err := parseJSONValue(dec, data)
+				kid, err := parseJSONValue(dec, data, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -152,6 +155,11 @@ func parseJSONValue(dec *json.Decoder, data []byte) (*jsonNode, error) {
 	n.raw = bytes.TrimLeft(data[start:dec.InputOffset()], " \t\r\n:,")
 	return n, nil
 }
+
+// maxJSONDepth bounds the nesting of what UnmarshalStrict reads, as
+// encoding/json bounds its own, so that hostile input cannot exhaust the
+// stack.
+const maxJSONDepth = 10000
 
 var (
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -312,12 +320,14 @@ func decodeJSON(n *jsonNode, v reflect.Value, path string) error {
 		v.Set(m)
 		return nil
 	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && t.Kind() == reflect.Slice {
+		if et := t.Elem(); t.Kind() == reflect.Slice && et.Kind() == reflect.Uint8 && n.kind != '[' &&
+			!reflect.PointerTo(et).Implements(textUnmarshalerType) && !reflect.PointerTo(et).Implements(jsonUnmarshalerType) {
+			// Bytes, which encoding/json writes as base64.
 			b, err := base64.StdEncoding.DecodeString(n.str)
 			if n.kind != '"' || err != nil {
 				return Invalid(path, "must be a base64 string")
 			}
-			v.SetBytes(b)
+			v.Set(reflect.ValueOf(b).Convert(t))
 			return nil
 		}
 		if n.kind != '[' {

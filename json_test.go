@@ -31,6 +31,8 @@ type plan struct {
 	Count    int64                `json:"count,string,omitempty"`
 	Extra    any                  `json:"extra,omitempty"`
 	Tier     tier                 `json:"tier,omitzero"`
+	Path     []qun.Stage          `json:"path,omitempty"`
+	Blob     []byte               `json:"blob,omitempty"`
 	ignored  int
 	Skipped  int `json:"-"`
 	embedded
@@ -60,6 +62,8 @@ const goodPlan = `{
 	"note": null,
 	"count": "42",
 	"extra": {"anything": [1, "goes"]},
+	"path": ["building", "growth"],
+	"blob": "cXVu",
 	"owner": "ops"
 }`
 
@@ -81,6 +85,8 @@ func TestUnmarshalStrictAccepts(t *testing.T) {
 		Window:   [2]qun.Date{{Year: 2026, Month: 10, Day: 1}, {Year: 2026, Month: 10, Day: 7}},
 		Count:    42,
 		Extra:    map[string]any{"anything": []any{1.0, "goes"}},
+		Path:     []qun.Stage{qun.Building, qun.Growth},
+		Blob:     []byte("qun"),
 		embedded: embedded{Owner: "ops"},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(plan{}, embedded{})); diff != "" {
@@ -265,5 +271,14 @@ func TestUnmarshalStrictNestedOnce(t *testing.T) {
 	err := json.Unmarshal([]byte(bad), &root)
 	if want := strings.Repeat("kids[0].", depth) + "nmae: unknown field"; fmt.Sprint(problems(err)) != fmt.Sprint([]string{want}) {
 		t.Errorf("deep error = %v", problems(err))
+	}
+}
+
+// Hostile nesting is refused, not followed down the stack.
+func TestUnmarshalStrictDepth(t *testing.T) {
+	deep := strings.Repeat(`{"extra":`, 20000) + "1" + strings.Repeat("}", 20000)
+	err := qun.UnmarshalStrict([]byte(deep), &plan{})
+	if !errors.Is(err, qun.ErrInvalid) || !strings.Contains(err.Error(), "nested more than 10000 levels deep") {
+		t.Errorf("20000 levels: %v", err)
 	}
 }

@@ -49,6 +49,14 @@ func nameProblem(s string) string {
 // would not survive a round trip), and names may not hold control
 // characters.
 func textProblem(s string, controlsOK bool) string {
+	// Printable ASCII, what IDs almost always are, needs no decoding.
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] >= 0x20 && s[i] < 0x7f
+	}
+	if ascii {
+		return ""
+	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {

@@ -18,14 +18,34 @@ import (
 // hears about it instead of saving a rule that means something else.
 
 // object splits a JSON object into its fields, refusing fields not in
-// allowed. null reads as no fields.
+// allowed and fields given twice. null reads as no fields.
 func object(data []byte, what string, allowed ...string) (map[string]json.RawMessage, error) {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil, nil
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, qun.Invalid("", "%s must be a JSON object", what)
+	notObject := qun.Invalid("", "%s must be a JSON object", what)
+	if !json.Valid(data) {
+		return nil, notObject
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, _ := dec.Token(); tok != json.Delim('{') {
+		return nil, notObject
+	}
+	fields := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, notObject
+		}
+		name, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, notObject
+		}
+		if _, dup := fields[name]; dup {
+			return nil, qun.Invalid(name, "appears twice")
+		}
+		fields[name] = raw
 	}
 	for _, name := range sortedKeys(fields) {
 		if !slices.Contains(allowed, name) {

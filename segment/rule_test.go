@@ -271,6 +271,9 @@ func TestRuleJSON(t *testing.T) {
 		{`{"tags":{"any":["a"],"weight":2}}`, "tags.weight"},
 		{`[]`, ""},
 		{`{"not":{"not":{}}}`, "not.not"},
+		{`{"attr":"city","attr":"town","op":"=","values":["x"]}`, "attr"},
+		{`{"and":[{"segment":"a"},{"segment":"b","segment":"c"}]}`, "and[1].segment"},
+		{`{"tags":{"any":["a"],"any":["b"]}}`, "tags.any"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.json, func(t *testing.T) {

@@ -1,0 +1,224 @@
+package calendar
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/qunkit/qun"
+)
+
+// Cap limits how many messages one member receives: on one channel, or on
+// all channels together when Channel is empty; at most Limit per calendar
+// period in the member's own zone (Per: a day, a week, a month), or at most
+// Limit within any rolling window of elapsed time (Window: "7d"). Exactly
+// one of Per and Window is set.
+//
+// These are Braze's global frequency caps (braze.com/docs/user_guide/
+// messaging/messaging_fundamentals/frequency_capping): counted across every
+// message, per channel, "per day" by the user's calendar day in the user's
+// time zone, not by rolling 24 hours; when several sends compete for what
+// is left, the first one processed counts and the rest are capped.
+//
+// Its JSON form is {"channel":"wechat","limit":2,"per":"day"} or
+// {"limit":5,"window":"7d"}.
+type Cap struct {
+	Channel string       `json:"channel,omitempty"`
+	Limit   int          `json:"limit"`
+	Per     qun.Grain    `json:"per,omitzero"`
+	Window  qun.Duration `json:"window,omitzero"`
+}
+
+// Validate reports whether the cap has a positive limit and exactly one of
+// a period and a positive window.
+func (c Cap) Validate() error {
+	var errs []error
+	if c.Limit < 1 {
+		errs = append(errs, qun.Invalid("limit", "must be at least 1"))
+	}
+	switch {
+	case c.Per != 0 && c.Window != 0:
+		errs = append(errs, qun.Invalid("window", "must not be given with per"))
+	case c.Per == 0 && c.Window == 0:
+		errs = append(errs, qun.Invalid("per", "give a calendar period (per) or a rolling window"))
+	case c.Per != 0 && !c.Per.IsValid():
+		errs = append(errs, qun.Invalid("per", "must be day, week, month, quarter or year"))
+	case c.Window < 0:
+		errs = append(errs, qun.Invalid("window", "must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// applies reports whether the cap counts sends on channel.
+func (c Cap) applies(channel string) bool { return c.Channel == "" || c.Channel == channel }
+
+// Quota limits a channel's sends to all members together: at most Limit
+// per calendar period of the policy's calendar. It is the platform's own
+// limit (a WeChat official account's broadcasts, an SMS budget), where a
+// Cap is the member's.
+type Quota struct {
+	Channel string    `json:"channel"`
+	Limit   int64     `json:"limit"`
+	Per     qun.Grain `json:"per"`
+}
+
+// Validate reports whether the quota names a channel, a positive limit and
+// a period.
+func (q Quota) Validate() error {
+	var errs []error
+	if q.Channel == "" {
+		errs = append(errs, qun.Invalid("channel", "must not be empty"))
+	}
+	if q.Limit < 1 {
+		errs = append(errs, qun.Invalid("limit", "must be at least 1"))
+	}
+	if !q.Per.IsValid() {
+		errs = append(errs, qun.Invalid("per", "must be day, week, month, quarter or year"))
+	}
+	return errors.Join(errs...)
+}
+
+// Ledger is what caps count: the sends each member has been given, and the
+// sends each channel quota has used. It is state the host owns: it records
+// what it delivered (from its send log, with [Ledger.Record]) and passes
+// the Ledger to planning, which records every send it admits. A Ledger is
+// not safe for concurrent use.
+type Ledger struct {
+	index  map[qun.MemberID]int32
+	logs   [][]sent // by index: each member's sends in time order
+	quotas map[quotaKey]int64
+	arena  []sent // room for members' first sends, carved four at a time
+}
+
+type sent struct {
+	at      int64 // Unix seconds
+	channel string
+}
+
+type quotaKey struct {
+	quota  int
+	period int64
+}
+
+// NewLedger returns an empty Ledger.
+func NewLedger() *Ledger {
+	return &Ledger{index: map[qun.MemberID]int32{}, quotas: map[quotaKey]int64{}}
+}
+
+// Record counts a send the host made to a member on a channel at an
+// instant, against member caps. Sends are kept in time order, whatever
+// order they are recorded in.
+func (l *Ledger) Record(member qun.MemberID, channel string, at time.Time) {
+	l.record(l.slot(member), channel, at.Unix())
+}
+
+// slot returns the member's index, making one if need be.
+func (l *Ledger) slot(member qun.MemberID) int32 {
+	i, ok := l.index[member]
+	if !ok {
+		i = int32(len(l.logs))
+		l.index[member] = i
+		l.logs = append(l.logs, nil)
+	}
+	return i
+}
+
+func (l *Ledger) record(slot int32, channel string, at int64) {
+	list := l.logs[slot]
+	if list == nil {
+		if cap(l.arena)-len(l.arena) < 4 {
+			l.arena = make([]sent, 0, 4096)
+		}
+		n := len(l.arena)
+		list = l.arena[n : n : n+4]
+		l.arena = l.arena[:n+4]
+	}
+	i, _ := slices.BinarySearchFunc(list, at, func(s sent, t int64) int {
+		return int(min(max(s.at-t, -1), 1))
+	})
+	l.logs[slot] = slices.Insert(list, i, sent{at, channel})
+}
+
+// reserve makes room for n members when the ledger is empty, so that a
+// day's planning does not grow the map again and again.
+func (l *Ledger) reserve(n int) {
+	if len(l.index) == 0 && n > 0 {
+		l.index = make(map[qun.MemberID]int32, n)
+		l.logs = make([][]sent, 0, n)
+	}
+}
+
+// Sends returns how many sends are recorded for a member.
+func (l *Ledger) Sends(member qun.MemberID) int {
+	if i, ok := l.index[member]; ok {
+		return len(l.logs[i])
+	}
+	return 0
+}
+
+// capped returns the index of the first cap that a send on channel at t
+// would break, given the member's sends, or -1.
+func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calendar) int {
+	if len(list) == 0 {
+		return -1
+	}
+	at := t.Unix()
+	for i, c := range caps {
+		if !c.applies(channel) {
+			continue
+		}
+		if c.Per != 0 {
+			// Periods are at most a year long: only sends within a year
+			// and a day either side can share t's.
+			p := cal.Period(c.Per, t)
+			n := 0
+			for _, s := range window(list, at-367*86400, at+367*86400) {
+				if c.applies(s.channel) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
+					n++
+				}
+			}
+			if n >= c.Limit {
+				return i
+			}
+			continue
+		}
+		// Rolling: every window [a, a+w) that holds t must keep room for
+		// it. The fullest such window starts at t or at a send in
+		// (t-w, t].
+		w := int64((time.Duration(c.Window) + time.Second - 1) / time.Second)
+		near := window(list, at-w+1, at+w)
+		best := 0
+		count := func(a int64) int {
+			n := 0
+			for _, s := range near {
+				if s.at >= a && s.at < a+w && c.applies(s.channel) {
+					n++
+				}
+			}
+			return n
+		}
+		best = count(at)
+		for _, s := range near {
+			if s.at > at {
+				break
+			}
+			if c.applies(s.channel) {
+				best = max(best, count(s.at))
+			}
+		}
+		if best >= c.Limit {
+			return i
+		}
+	}
+	return -1
+}
+
+// window returns the sends in [lo, hi) of a sorted list.
+func window(list []sent, lo, hi int64) []sent {
+	i, _ := slices.BinarySearchFunc(list, lo, func(s sent, t int64) int { return int(min(max(s.at-t, -1), 1)) })
+	j := i
+	for j < len(list) && list[j].at < hi {
+		j++
+	}
+	return list[i:j]
+}

@@ -1,0 +1,625 @@
+package calendar
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/calendar/rrule"
+)
+
+// Item is a piece of content waiting in the backlog: what kind it is, its
+// topics, the segment it is for, and the days it may go out on.
+type Item struct {
+	ID       string   `json:"id"`
+	Kind     Kind     `json:"kind"`
+	Topics   []string `json:"topics,omitempty"`
+	Segment  string   `json:"segment,omitempty"`
+	Earliest qun.Date `json:"earliest,omitzero"`
+	Latest   qun.Date `json:"latest,omitzero"`
+}
+
+// Validate reports whether the item has an ID and a kind, and a date range
+// that is not empty.
+func (it Item) Validate() error {
+	var errs []error
+	if it.ID == "" {
+		errs = append(errs, qun.Invalid("id", "must not be empty"))
+	}
+	if !it.Kind.IsValid() {
+		errs = append(errs, qun.Invalid("kind", "must be a kind of content"))
+	}
+	if !it.Earliest.IsZero() && !it.Latest.IsZero() && it.Latest.Before(it.Earliest) {
+		errs = append(errs, qun.Invalid("latest", "must not be before earliest"))
+	}
+	return errors.Join(errs...)
+}
+
+// Slot is a recurring place in the calendar for one post: "weekdays at
+// 20:00", "Saturday morning". It may take only some kinds, or content for
+// one segment. A holiday slot is used only on holidays, to raise the
+// cadence (see [Holiday]).
+type Slot struct {
+	Name    string           `json:"name"`
+	When    rrule.Recurrence `json:"when"`
+	Kinds   []Kind           `json:"kinds,omitempty"`
+	Segment string           `json:"segment,omitempty"`
+	Holiday bool             `json:"holiday,omitempty"`
+}
+
+// Share is a kind's place in the mix over the rolling window: Target is
+// the share the plan steers toward (kinds furthest below their target go
+// first); Max, when above zero, is a share the kind never exceeds
+// (promotion at most 0.1).
+type Share struct {
+	Kind   Kind    `json:"kind"`
+	Target float64 `json:"target,omitempty"`
+	Max    float64 `json:"max,omitempty"`
+}
+
+// PeriodLimit allows at most Max posts of a kind per calendar period:
+// {"kind":"promotion","per":"week","max":1} is "no two promotions in a
+// week".
+type PeriodLimit struct {
+	Kind Kind      `json:"kind"`
+	Per  qun.Grain `json:"per"`
+	Max  int       `json:"max"`
+}
+
+// Mix is the rules that keep content varied.
+type Mix struct {
+	// WindowDays is the length of the rolling window shares are counted
+	// over, in calendar days ending on the day of the post.
+	WindowDays int     `json:"window_days,omitempty"`
+	Shares     []Share `json:"shares,omitempty"`
+	// KindGap and TopicGap are the least time between two posts of the
+	// same kind, or sharing a topic.
+	KindGap  qun.Duration  `json:"kind_gap,omitzero"`
+	TopicGap qun.Duration  `json:"topic_gap,omitzero"`
+	Limits   []PeriodLimit `json:"limits,omitempty"`
+}
+
+// Holiday is a day the host marks: its name, and a multiplier of the day's
+// cadence. A multiplier of 2 doubles the day's posts, taking the extra
+// from holiday slots in time order; 0.5 halves them, keeping the earliest;
+// 1 (or 0, unset) changes nothing. Items whose topics include the
+// holiday's name go first that day.
+type Holiday struct {
+	Date       qun.Date `json:"date"`
+	Name       string   `json:"name"`
+	Multiplier float64  `json:"multiplier,omitempty"`
+}
+
+// Season is a theme for some months: items whose topics include the theme
+// go first in them.
+type Season struct {
+	Months []time.Month `json:"months"`
+	Theme  string       `json:"theme"`
+}
+
+// Plan is a content calendar: slots to fill, the mix rules, holidays,
+// seasons and blackout dates, in a calendar (the community's zone and week
+// start). It compiles into a [Planner].
+type Plan struct {
+	Calendar  qun.Calendar `json:"calendar"`
+	Slots     []Slot       `json:"slots"`
+	Mix       Mix          `json:"mix"`
+	Holidays  []Holiday    `json:"holidays,omitempty"`
+	Seasons   []Season     `json:"seasons,omitempty"`
+	Blackouts []qun.Date   `json:"blackouts,omitempty"`
+}
+
+// Validate reports every problem with p, joined, with field paths.
+func (p Plan) Validate() error {
+	var errs []error
+	errs = append(errs, qun.Within("calendar", p.Calendar.Validate()))
+	if len(p.Slots) == 0 {
+		errs = append(errs, qun.Invalid("slots", "must not be empty"))
+	}
+	for i, s := range p.Slots {
+		f := "slots[" + strconv.Itoa(i) + "]"
+		if s.Name == "" {
+			errs = append(errs, qun.Invalid(f+".name", "must not be empty"))
+		}
+		errs = append(errs, qun.Within(f+".when", s.When.Validate()))
+		for j, k := range s.Kinds {
+			if !k.IsValid() {
+				errs = append(errs, qun.Invalid(f+".kinds["+strconv.Itoa(j)+"]", "must be a kind of content"))
+			}
+		}
+	}
+	m := p.Mix
+	if m.WindowDays < 0 || len(m.Shares) > 0 && m.WindowDays == 0 {
+		errs = append(errs, qun.Invalid("mix.window_days", "must be at least 1 when shares are given"))
+	}
+	for i, s := range m.Shares {
+		f := "mix.shares[" + strconv.Itoa(i) + "]"
+		if !s.Kind.IsValid() {
+			errs = append(errs, qun.Invalid(f+".kind", "must be a kind of content"))
+		}
+		if !(s.Target >= 0 && s.Target <= 1) {
+			errs = append(errs, qun.Invalid(f+".target", "must be a share from 0 to 1"))
+		}
+		if !(s.Max >= 0 && s.Max <= 1) {
+			errs = append(errs, qun.Invalid(f+".max", "must be a share from 0 to 1"))
+		}
+	}
+	if m.KindGap < 0 {
+		errs = append(errs, qun.Invalid("mix.kind_gap", "must not be negative"))
+	}
+	if m.TopicGap < 0 {
+		errs = append(errs, qun.Invalid("mix.topic_gap", "must not be negative"))
+	}
+	for i, l := range m.Limits {
+		f := "mix.limits[" + strconv.Itoa(i) + "]"
+		if !l.Kind.IsValid() {
+			errs = append(errs, qun.Invalid(f+".kind", "must be a kind of content"))
+		}
+		if !l.Per.IsValid() {
+			errs = append(errs, qun.Invalid(f+".per", "must be day, week, month, quarter or year"))
+		}
+		if l.Max < 0 {
+			errs = append(errs, qun.Invalid(f+".max", "must not be negative"))
+		}
+	}
+	for i, h := range p.Holidays {
+		f := "holidays[" + strconv.Itoa(i) + "]"
+		if !h.Date.IsValid() {
+			errs = append(errs, qun.Invalid(f+".date", "must be a date"))
+		}
+		if !(h.Multiplier >= 0) || math.IsInf(h.Multiplier, 0) || h.Multiplier > 100 {
+			errs = append(errs, qun.Invalid(f+".multiplier", "must be from 0 to 100"))
+		}
+	}
+	for i, s := range p.Seasons {
+		f := "seasons[" + strconv.Itoa(i) + "]"
+		if s.Theme == "" {
+			errs = append(errs, qun.Invalid(f+".theme", "must not be empty"))
+		}
+		for j, mo := range s.Months {
+			if mo < time.January || mo > time.December {
+				errs = append(errs, qun.Invalid(f+".months["+strconv.Itoa(j)+"]", "must be 1 to 12"))
+			}
+		}
+	}
+	for i, d := range p.Blackouts {
+		if !d.IsValid() {
+			errs = append(errs, qun.Invalid("blackouts["+strconv.Itoa(i)+"]", "must be a date"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Planner is a compiled [Plan]. It is immutable and safe for concurrent
+// use.
+type Planner struct {
+	p     Plan
+	slots []*rrule.Schedule
+}
+
+// Compile validates p and compiles its slots.
+func (p Plan) Compile() (*Planner, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("calendar: compile plan: %w", err)
+	}
+	pl := &Planner{p: p}
+	for _, s := range p.Slots {
+		sched, err := s.When.Compile()
+		if err != nil {
+			return nil, fmt.Errorf("calendar: compile plan: slot %s: %w", s.Name, err)
+		}
+		pl.slots = append(pl.slots, sched)
+	}
+	return pl, nil
+}
+
+// Post is one item in one slot, and why it was chosen.
+type Post struct {
+	Slot    string    `json:"slot"`
+	At      time.Time `json:"at"`
+	Item    string    `json:"item"`
+	Kind    Kind      `json:"kind"`
+	Topics  []string  `json:"topics,omitempty"`
+	Theme   string    `json:"theme,omitempty"`
+	Holiday string    `json:"holiday,omitempty"`
+	Why     string    `json:"why,omitempty"`
+}
+
+// EmptySlot is a slot occurrence left empty, and why.
+type EmptySlot struct {
+	Slot   string    `json:"slot"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// Unscheduled is a backlog item left out, and why.
+type Unscheduled struct {
+	Item   string `json:"item"`
+	Reason string `json:"reason"`
+}
+
+// Filled is a filled plan: the posts in time order, the slots left empty
+// and the items left out, each with its reason.
+type Filled struct {
+	Posts       []Post        `json:"posts"`
+	Empty       []EmptySlot   `json:"empty,omitempty"`
+	Unscheduled []Unscheduled `json:"unscheduled,omitempty"`
+}
+
+// FillParams are the inputs of [Planner.Fill].
+type FillParams struct {
+	// Backlog is the content to place, in order of preference: among
+	// items that fit equally, the earlier goes first.
+	Backlog []Item
+	// From and To bound the slot occurrences to fill: [From, To).
+	From, To time.Time
+	// Published are posts already out, in any order; they count for the
+	// mix window, the gaps and the period limits, all of them on the days
+	// they went out, even one later in the day than a slot being filled.
+	Published []Post
+}
+
+// slotTime is one occurrence of one slot.
+type slotTime struct {
+	at   time.Time
+	slot int
+}
+
+// Fill places backlog items into the slot occurrences in [From, To), in
+// time order, deterministically. For each occurrence it takes, of the
+// items that fit (the slot's kinds and segment, the item's dates, the
+// gaps, the period limits, the maximum shares), the one whose topics
+// include the day's holiday or season theme, then the one whose kind is
+// furthest below its target share, then the earliest in the backlog.
+func (pl *Planner) Fill(fp FillParams) (Filled, error) {
+	for i, it := range fp.Backlog {
+		if err := it.Validate(); err != nil {
+			return Filled{}, fmt.Errorf("calendar: fill: %w", qun.Within("backlog["+strconv.Itoa(i)+"]", err))
+		}
+	}
+	p := pl.p
+	loc := p.Calendar.Location()
+	var res Filled
+	holidays := map[qun.Date]Holiday{}
+	for _, h := range p.Holidays {
+		holidays[h.Date] = h
+	}
+	blackout := map[qun.Date]bool{}
+	for _, d := range p.Blackouts {
+		blackout[d] = true
+	}
+	// Expand the slots, and group their occurrences by local day.
+	var regular, extra []slotTime
+	for i, sched := range pl.slots {
+		for at := range sched.Between(fp.From, fp.To) {
+			if p.Slots[i].Holiday {
+				if _, ok := holidays[p.Calendar.Date(at)]; ok {
+					extra = append(extra, slotTime{at, i})
+				}
+				continue
+			}
+			regular = append(regular, slotTime{at, i})
+		}
+	}
+	byTime := func(a, b slotTime) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.slot, b.slot)
+	}
+	slices.SortFunc(regular, byTime)
+	slices.SortFunc(extra, byTime)
+	var active []slotTime
+	for i := 0; i < len(regular); {
+		day := p.Calendar.Date(regular[i].at)
+		j := i
+		for j < len(regular) && p.Calendar.Date(regular[j].at) == day {
+			j++
+		}
+		today := regular[i:j]
+		i = j
+		if blackout[day] {
+			for _, st := range today {
+				res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at, "blackout date " + day.String()})
+			}
+			continue
+		}
+		h, isHoliday := holidays[day]
+		if !isHoliday || h.Multiplier == 0 || h.Multiplier == 1 {
+			active = append(active, today...)
+			continue
+		}
+		target := int(math.Round(float64(len(today)) * h.Multiplier))
+		keep := min(target, len(today))
+		active = append(active, today[:keep]...)
+		for _, st := range today[keep:] {
+			res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at,
+				fmt.Sprintf("holiday %s runs at ×%g cadence", h.Name, h.Multiplier)})
+		}
+		for _, st := range extra {
+			if target <= len(today) {
+				break
+			}
+			if p.Calendar.Date(st.at) == day {
+				active = append(active, st)
+				target--
+			}
+		}
+	}
+	// Blackouts and holidays can empty extra slots too; only those used
+	// above are active.
+	slices.SortFunc(active, byTime)
+
+	st := newMixState(p, fp.Published)
+	used := make([]bool, len(fp.Backlog))
+	lastReason := make([]string, len(fp.Backlog))
+	fit := make([]bool, len(fp.Backlog)) // fit some slot, but another item won it
+	for _, occ := range active {
+		slot := p.Slots[occ.slot]
+		day := p.Calendar.Date(occ.at)
+		theme := seasonTheme(p.Seasons, day.Month)
+		holiday := holidays[day].Name
+		best := -1
+		var bestRank rank
+		rejects := map[string]int{}
+		for i, it := range fp.Backlog {
+			if used[i] {
+				continue
+			}
+			if reason := st.reject(slot, it, occ.at, day); reason != "" {
+				// A slot's kinds or segment say nothing of the item
+				// itself: keep a reason that does.
+				if lastReason[i] == "" || !slotReason(reason) || slotReason(lastReason[i]) {
+					lastReason[i] = reason
+				}
+				rejects[reasonClass(reason)]++
+				continue
+			}
+			fit[i] = true
+			r := rank{themed: hasTopic(it.Topics, holiday) || hasTopic(it.Topics, theme), deficit: st.deficit(it.Kind, day), order: i}
+			if best < 0 || r.better(bestRank) {
+				best, bestRank = i, r
+			}
+		}
+		if best < 0 {
+			res.Empty = append(res.Empty, EmptySlot{slot.Name, occ.at, emptyReason(rejects)})
+			continue
+		}
+		it := fp.Backlog[best]
+		used[best] = true
+		post := Post{
+			Slot: slot.Name, At: occ.at.In(loc), Item: it.ID, Kind: it.Kind, Topics: it.Topics,
+			Theme: theme, Holiday: holiday, Why: st.why(it, bestRank, day, theme, holiday),
+		}
+		st.add(post, day)
+		res.Posts = append(res.Posts, post)
+	}
+	for i, it := range fp.Backlog {
+		if used[i] {
+			continue
+		}
+		reason := lastReason[i]
+		switch {
+		case fit[i] && (reason == "" || slotReason(reason)):
+			reason = "outranked: each slot it fit went to an item whose kind was further below its target share, or earlier in the backlog"
+		case reason == "":
+			reason = "no slot was open for it"
+		}
+		res.Unscheduled = append(res.Unscheduled, Unscheduled{it.ID, reason})
+	}
+	slices.SortStableFunc(res.Empty, func(a, b EmptySlot) int { return a.At.Compare(b.At) })
+	return res, nil
+}
+
+// rank orders the items that fit a slot.
+type rank struct {
+	themed  bool
+	deficit float64
+	order   int
+}
+
+func (r rank) better(o rank) bool {
+	if r.themed != o.themed {
+		return r.themed
+	}
+	if r.deficit != o.deficit {
+		return r.deficit > o.deficit
+	}
+	return r.order < o.order
+}
+
+func hasTopic(topics []string, t string) bool { return t != "" && slices.Contains(topics, t) }
+
+func seasonTheme(seasons []Season, m time.Month) string {
+	for _, s := range seasons {
+		if slices.Contains(s.Months, m) {
+			return s.Theme
+		}
+	}
+	return ""
+}
+
+// slotReason reports whether a reason is about the slot, not the item.
+func slotReason(reason string) bool {
+	return strings.HasPrefix(reason, "wrong kind") || strings.HasPrefix(reason, "wrong segment")
+}
+
+// reasonClass is the part of a reason before its details, for counting.
+func reasonClass(reason string) string {
+	c, _, _ := strings.Cut(reason, ":")
+	return c
+}
+
+func emptyReason(rejects map[string]int) string {
+	if len(rejects) == 0 {
+		return "no item left in the backlog"
+	}
+	classes := slices.Sorted(func(yield func(string) bool) {
+		for c := range rejects {
+			if !yield(c) {
+				return
+			}
+		}
+	})
+	parts := make([]string, len(classes))
+	for i, c := range classes {
+		parts[i] = fmt.Sprintf("%d %s", rejects[c], c)
+	}
+	return "no item fits (" + strings.Join(parts, ", ") + ")"
+}
+
+// mixState is the posts so far, for the mix rules.
+type mixState struct {
+	p     Plan
+	posts []post // in time order
+}
+
+type post struct {
+	at     time.Time
+	day    qun.Date
+	kind   Kind
+	topics []string
+}
+
+func newMixState(p Plan, published []Post) *mixState {
+	st := &mixState{p: p}
+	for _, pb := range published {
+		st.posts = append(st.posts, post{pb.At, p.Calendar.Date(pb.At), pb.Kind, pb.Topics})
+	}
+	slices.SortStableFunc(st.posts, func(a, b post) int { return a.at.Compare(b.at) })
+	return st
+}
+
+func (st *mixState) add(p Post, day qun.Date) {
+	// Keep time order even when published history runs past the posts
+	// being planned: inWindow stops at the first post before its window.
+	i, _ := slices.BinarySearchFunc(st.posts, p.At, func(q post, t time.Time) int {
+		if q.at.After(t) {
+			return 1
+		}
+		return -1
+	})
+	st.posts = slices.Insert(st.posts, i, post{p.At, day, p.Kind, p.Topics})
+}
+
+// inWindow returns the number of posts, and of posts of kind k, on the
+// days of the window ending on day.
+func (st *mixState) inWindow(k Kind, day qun.Date) (total, ofKind int) {
+	first := day.AddDays(1 - st.p.Mix.WindowDays)
+	for i := len(st.posts) - 1; i >= 0; i-- {
+		d := st.posts[i].day
+		if d.After(day) {
+			continue
+		}
+		if d.Before(first) {
+			break
+		}
+		total++
+		if st.posts[i].kind == k {
+			ofKind++
+		}
+	}
+	return total, ofKind
+}
+
+func (st *mixState) share(k Kind) (Share, bool) {
+	for _, s := range st.p.Mix.Shares {
+		if s.Kind == k {
+			return s, true
+		}
+	}
+	return Share{}, false
+}
+
+// deficit is how far below its target share a kind stands in the window.
+func (st *mixState) deficit(k Kind, day qun.Date) float64 {
+	s, ok := st.share(k)
+	if !ok || st.p.Mix.WindowDays == 0 {
+		return 0
+	}
+	total, n := st.inWindow(k, day)
+	if total == 0 {
+		return s.Target
+	}
+	return s.Target - float64(n)/float64(total)
+}
+
+// reject returns why item cannot fill the slot at t, or "".
+func (st *mixState) reject(slot Slot, it Item, t time.Time, day qun.Date) string {
+	m := st.p.Mix
+	if len(slot.Kinds) > 0 && !slices.Contains(slot.Kinds, it.Kind) {
+		return fmt.Sprintf("wrong kind: slot %s takes %v", slot.Name, slot.Kinds)
+	}
+	if slot.Segment != "" && it.Segment != slot.Segment {
+		return fmt.Sprintf("wrong segment: slot %s is for %s", slot.Name, slot.Segment)
+	}
+	if !it.Earliest.IsZero() && day.Before(it.Earliest) {
+		return "too early: not before " + it.Earliest.String()
+	}
+	if !it.Latest.IsZero() && day.After(it.Latest) {
+		return "expired: not after " + it.Latest.String()
+	}
+	for i := len(st.posts) - 1; i >= 0; i-- {
+		q := st.posts[i]
+		gap := t.Sub(q.at)
+		if gap < 0 {
+			gap = -gap
+		}
+		if m.KindGap > 0 && q.kind == it.Kind && gap < time.Duration(m.KindGap) {
+			return fmt.Sprintf("too soon after the same kind: %s at %s", q.kind, q.at.Format(time.RFC3339))
+		}
+		if m.TopicGap > 0 && gap < time.Duration(m.TopicGap) {
+			for _, topic := range it.Topics {
+				if slices.Contains(q.topics, topic) {
+					return fmt.Sprintf("too soon after the same topic: %s at %s", topic, q.at.Format(time.RFC3339))
+				}
+			}
+		}
+	}
+	for _, l := range m.Limits {
+		if l.Kind != it.Kind {
+			continue
+		}
+		period := st.p.Calendar.PeriodOn(l.Per, day)
+		n := 0
+		for _, q := range st.posts {
+			if q.kind == l.Kind && period.Contains(q.day) {
+				n++
+			}
+		}
+		if n >= l.Max {
+			return fmt.Sprintf("period limit: at most %d %s per %s", l.Max, l.Kind, l.Per)
+		}
+	}
+	if s, ok := st.share(it.Kind); ok && s.Max > 0 {
+		total, n := st.inWindow(it.Kind, day)
+		if float64(n+1) > s.Max*float64(total+1)+1e-9 {
+			return fmt.Sprintf("share limit: %s would be %d of %d posts in %d days, over %g", it.Kind, n+1, total+1, m.WindowDays, s.Max)
+		}
+	}
+	return ""
+}
+
+// why explains a choice.
+func (st *mixState) why(it Item, r rank, day qun.Date, theme, holiday string) string {
+	var parts []string
+	if r.themed {
+		if hasTopic(it.Topics, holiday) {
+			parts = append(parts, "holiday "+holiday)
+		} else {
+			parts = append(parts, "season theme "+theme)
+		}
+	}
+	if s, ok := st.share(it.Kind); ok && st.p.Mix.WindowDays > 0 {
+		total, n := st.inWindow(it.Kind, day)
+		parts = append(parts, fmt.Sprintf("%s was %d of %d posts in %d days, target %g", it.Kind, n, total, st.p.Mix.WindowDays, s.Target))
+	}
+	parts = append(parts, fmt.Sprintf("backlog position %d", r.order+1))
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,366 @@
+package calendar
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/calendar/rrule"
+)
+
+// Policy is how sends reach members: the quiet hours, the caps per member,
+// the quotas per channel, and how to find each member's best time. It is
+// configuration: it round-trips through JSON and compiles into a [Sender].
+type Policy struct {
+	// Calendar is the community's calendar: channel quotas count its
+	// periods, and member caps count periods in each member's zone with
+	// its week start.
+	Calendar qun.Calendar `json:"calendar"`
+	// Quiet is the window, on each member's clock, in which nothing is
+	// sent.
+	Quiet QuietHours `json:"quiet_hours"`
+	// Caps limit each member's sends, in order: the first broken is the
+	// one reported.
+	Caps []Cap `json:"caps,omitempty"`
+	// Quotas limit each channel's sends to everyone.
+	Quotas []Quota `json:"quotas,omitempty"`
+	// BestTime finds each member's hour.
+	BestTime BestTime `json:"best_time"`
+}
+
+// Validate reports every problem with p, joined, with field paths.
+func (p Policy) Validate() error {
+	errs := []error{
+		qun.Within("calendar", p.Calendar.Validate()),
+		qun.Within("quiet_hours", p.Quiet.Validate()),
+		qun.Within("best_time", p.BestTime.Validate()),
+	}
+	for i, c := range p.Caps {
+		errs = append(errs, qun.Within("caps["+strconv.Itoa(i)+"]", c.Validate()))
+	}
+	for i, q := range p.Quotas {
+		errs = append(errs, qun.Within("quotas["+strconv.Itoa(i)+"]", q.Validate()))
+	}
+	return errors.Join(errs...)
+}
+
+// Message is something to send to members on a channel, on a recurrence
+// read on each member's own clock: "every morning at 06:20" is 06:20 in
+// Shanghai for a member there and 06:20 in New York for one there (local
+// time delivery). With BestTime, the recurrence gives the days and each
+// member's best hour the time.
+type Message struct {
+	ID       string           `json:"id"`
+	Channel  string           `json:"channel"`
+	When     rrule.Recurrence `json:"when"`
+	BestTime bool             `json:"best_time,omitempty"`
+}
+
+// Validate reports whether the message has an ID, a channel and a valid
+// recurrence.
+func (m Message) Validate() error {
+	var errs []error
+	if m.ID == "" {
+		errs = append(errs, qun.Invalid("id", "must not be empty"))
+	}
+	if m.Channel == "" {
+		errs = append(errs, qun.Invalid("channel", "must not be empty"))
+	}
+	errs = append(errs, qun.Within("when", m.When.Validate()))
+	return errors.Join(errs...)
+}
+
+// Member is who a send goes to: an ID, a time zone, and optionally an
+// activity profile and the key of a segment profile to smooth it toward.
+type Member struct {
+	ID       qun.MemberID
+	Zone     qun.Zone
+	Activity *HourProfile
+	Segment  string
+}
+
+// Profiles are the activity profiles best times are smoothed toward: one
+// per segment, keyed as [Member.Segment] names them, and the community's.
+type Profiles struct {
+	Community *HourProfile
+	Segments  map[string]*HourProfile
+}
+
+// Refusal says why a send was not made. The zero Refusal is none.
+type Refusal uint8
+
+// The refusals.
+const (
+	// Admitted: the send goes out.
+	Admitted Refusal = iota
+	// CappedMember: a member cap is full (Decision.Cap says which).
+	CappedMember
+	// CappedChannel: a channel quota is full (Decision.Cap says which).
+	CappedChannel
+	// NoOccurrence: the message's recurrence has no occurrence in reach.
+	NoOccurrence
+)
+
+var refusalNames = [...]string{"admitted", "capped_member", "capped_channel", "no_occurrence"}
+
+// String returns the refusal's name.
+func (r Refusal) String() string {
+	if int(r) < len(refusalNames) {
+		return refusalNames[r]
+	}
+	return fmt.Sprintf("Refusal(%d)", uint8(r))
+}
+
+// Decision is one send, planned: when it was due, when it goes out, or
+// why it does not. It is a value; the host delivers and records it.
+type Decision struct {
+	Member  qun.MemberID
+	Message string
+	Channel string
+	// Due is when the recurrence (or the best time) wanted the send.
+	Due time.Time
+	// At is when it goes out: Due, or the end of quiet hours. It is set
+	// for refused sends too, as the time the send would have had.
+	At time.Time
+	// Deferred reports that quiet hours moved the send.
+	Deferred bool
+	// Refused is why the send is not made; Admitted when it is.
+	Refused Refusal
+	// Cap is the index of the cap (CappedMember) or quota
+	// (CappedChannel) that refused it; -1 otherwise.
+	Cap int
+	// BestTime reports that the message went at the member's best time,
+	// and Best how that was found.
+	BestTime bool
+	Best     BestHour
+	// Skipped counts occurrences NextSendTime passed over because a cap
+	// was full, before the one it chose.
+	Skipped int
+}
+
+// Explain says, in a sentence, what was decided and why.
+func (d Decision) Explain() string {
+	s := fmt.Sprintf("%s to %s on %s: ", d.Message, d.Member, d.Channel)
+	switch d.Refused {
+	case Admitted:
+		s += "send at " + d.At.Format(time.RFC3339)
+	case CappedMember:
+		s += fmt.Sprintf("refused at %s: member cap %d is full", d.At.Format(time.RFC3339), d.Cap)
+	case CappedChannel:
+		s += fmt.Sprintf("refused at %s: channel quota %d is full", d.At.Format(time.RFC3339), d.Cap)
+	case NoOccurrence:
+		return s + "refused: no occurrence"
+	}
+	if d.Deferred {
+		s += " (due " + d.Due.Format(time.RFC3339) + ", held for quiet hours)"
+	}
+	if d.BestTime {
+		s += "; best time " + d.Best.String()
+	}
+	if d.Skipped > 0 {
+		s += fmt.Sprintf("; %d earlier occurrences capped", d.Skipped)
+	}
+	return s
+}
+
+// Sender is a compiled [Policy]. It holds no state of its own: caps count
+// in the [Ledger] passed to each call. It is safe for concurrent use with
+// distinct Ledgers.
+type Sender struct {
+	p Policy
+}
+
+// Compile validates p and compiles it.
+func (p Policy) Compile() (*Sender, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("calendar: compile policy: %w", err)
+	}
+	return &Sender{p: p}, nil
+}
+
+// Policy returns the policy s was compiled from.
+func (s *Sender) Policy() Policy { return s.p }
+
+// inZone returns the message's recurrence read on a clock in zone: the
+// same wall readings, including the added and excluded dates.
+func inZone(rec rrule.Recurrence, zone qun.Zone) rrule.Recurrence {
+	from := rec.Zone.Location()
+	to := zone.Location()
+	move := func(list []time.Time) []time.Time {
+		out := make([]time.Time, len(list))
+		for i, t := range list {
+			out[i] = rrule.DateTimeOf(t.In(from)).In(to).UTC()
+		}
+		return out
+	}
+	rec.Zone = zone
+	rec.RDates, rec.ExDates = move(rec.RDates), move(rec.ExDates)
+	return rec
+}
+
+// maxLookahead is how many occurrences NextSendTime tries before it gives
+// up on caps.
+const maxLookahead = 400
+
+// NextSendTime returns the next send of msg to member after now: the next
+// occurrence of the message's recurrence on the member's clock (at the
+// member's best time, for a best-time message), held to the end of quiet
+// hours, and passed over while a cap or quota is full. It records nothing
+// in the ledger (a nil ledger counts no sends): the host records what it
+// delivers.
+func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger *Ledger, profiles Profiles) (Decision, error) {
+	if err := msg.Validate(); err != nil {
+		return Decision{}, fmt.Errorf("calendar: next send time: %w", err)
+	}
+	sched, err := inZone(msg.When, member.Zone).Compile()
+	if err != nil {
+		return Decision{}, fmt.Errorf("calendar: next send time: %w", err)
+	}
+	if ledger == nil {
+		ledger = NewLedger()
+	}
+	pr := s.p.BestTime.makePrior(profiles.Segments[member.Segment], profiles.Community)
+	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Refused: NoOccurrence, Cap: -1}
+	var first Decision
+	loc := member.Zone.Location()
+	after := now.Add(-1)
+	if msg.BestTime {
+		// The best hour may come before the occurrence's own time: look
+		// from the start of today.
+		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
+	}
+	tries := 0
+	slot := ledger.slot(member.ID)
+	for occ := range sched.After(after) {
+		if tries++; tries > maxLookahead {
+			break
+		}
+		c := s.decide(member, msg, occ, ledger, slot, &pr)
+		if c.Due.Before(now) {
+			continue
+		}
+		if c.Refused == Admitted {
+			c.Skipped = d.Skipped
+			return c, nil
+		}
+		if d.Skipped == 0 {
+			first = c
+		}
+		d.Skipped++
+	}
+	if d.Skipped > 0 {
+		first.Skipped = d.Skipped
+		return first, nil
+	}
+	return d, nil
+}
+
+// decide plans one occurrence for one member without recording it.
+func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledger, slot int32, pr *prior) Decision {
+	loc := member.Zone.Location()
+	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Due: occ, Cap: -1}
+	if msg.BestTime {
+		day := qun.DateOf(occ)
+		d.BestTime = true
+		d.Best = s.p.BestTime.estimate(member.Activity, pr, day.Weekday())
+		d.Due = d.Best.Clock.On(day, loc)
+	}
+	d.At = s.p.Quiet.Defer(d.Due, loc)
+	d.Deferred = !d.At.Equal(d.Due)
+	cal := qun.Calendar{Zone: member.Zone, WeekStart: s.p.Calendar.WeekStart}
+	if i := capped(s.p.Caps, ledger.logs[slot], msg.Channel, d.At, cal); i >= 0 {
+		d.Refused, d.Cap = CappedMember, i
+		return d
+	}
+	for i, q := range s.p.Quotas {
+		if q.Channel != msg.Channel {
+			continue
+		}
+		if ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}] >= q.Limit {
+			d.Refused, d.Cap = CappedChannel, i
+			return d
+		}
+	}
+	return d
+}
+
+// admit records an admitted decision in the ledger.
+func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
+	ledger.record(slot, d.Channel, d.At.Unix())
+	for i, q := range s.p.Quotas {
+		if q.Channel == d.Channel {
+			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
+		}
+	}
+}
+
+// PlanDay plans every send of the messages to the members on the local day
+// day (each member's own day, in the member's zone): one Decision per
+// occurrence of each message's recurrence that falls on that day, with
+// its time or its refusal. Messages are processed in order, each for every
+// member in order, and the first processed wins what a cap has left (as in
+// Braze). Admitted sends are recorded in the ledger, which must not be nil.
+//
+// Recurrences are compiled once per message and zone, so a population in
+// a handful of zones costs little more than its members.
+func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, ledger *Ledger, profiles Profiles) ([]Decision, error) {
+	for i, m := range messages {
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("calendar: plan day: %w", qun.Within("messages["+strconv.Itoa(i)+"]", err))
+		}
+	}
+	type zoneDay struct {
+		occ []time.Time
+	}
+	priors := map[string]*prior{}
+	priorOf := func(segment string) *prior {
+		if p, ok := priors[segment]; ok {
+			return p
+		}
+		p := s.p.BestTime.makePrior(profiles.Segments[segment], profiles.Community)
+		priors[segment] = &p
+		return &p
+	}
+	out := make([]Decision, 0, len(members)*len(messages))
+	ledger.reserve(len(members))
+	slots := make([]int32, len(members)) // each member's place in the ledger, found once
+	for i := range slots {
+		slots[i] = -1
+	}
+	for _, msg := range messages {
+		byZone := map[string]*zoneDay{}
+		for mi, member := range members {
+			zname := member.Zone.String()
+			zd, ok := byZone[zname]
+			if !ok {
+				sched, err := inZone(msg.When, member.Zone).Compile()
+				if err != nil {
+					return nil, fmt.Errorf("calendar: plan day: message %s: %w", msg.ID, err)
+				}
+				loc := member.Zone.Location()
+				zd = &zoneDay{}
+				for occ := range sched.Between(day.Start(loc), day.AddDays(1).Start(loc)) {
+					zd.occ = append(zd.occ, occ)
+				}
+				byZone[zname] = zd
+			}
+			var pr *prior
+			if msg.BestTime {
+				pr = priorOf(member.Segment)
+			}
+			for _, occ := range zd.occ {
+				if slots[mi] < 0 {
+					slots[mi] = ledger.slot(member.ID)
+				}
+				d := s.decide(member, msg, occ, ledger, slots[mi], pr)
+				if d.Refused == Admitted {
+					s.admit(d, ledger, slots[mi])
+				}
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}

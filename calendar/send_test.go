@@ -1,0 +1,277 @@
+package calendar
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/calendar/rrule"
+)
+
+func TestBestTime(t *testing.T) {
+	b := BestTime{Fallback: Clock{20, 0}, MinEvents: 5, Prior: 10}
+	sh := qun.MustLoadZone("Asia/Shanghai").Location()
+	fri := func(h int) time.Time { return time.Date(2026, 11, 27, h, 30, 0, 0, sh) }
+	var active, thin, segment HourProfile
+	for range 20 {
+		active.Add(fri(7), sh, 1)
+	}
+	thin.Add(fri(7), sh, 1)
+	for range 100 {
+		segment.Add(fri(21), sh, 1)
+	}
+	tests := []struct {
+		name              string
+		member, seg, comm *HourProfile
+		want              Clock
+		src               Source
+	}{
+		{"no data anywhere", nil, nil, nil, Clock{20, 0}, FromFallback},
+		{"thin member, no profiles", &thin, nil, nil, Clock{20, 0}, FromFallback},
+		{"thin member, segment decides", &thin, &segment, nil, Clock{21, 0}, FromSegment},
+		{"no member, community decides", nil, nil, &segment, Clock{21, 0}, FromCommunity},
+		{"active member decides", &active, &segment, nil, Clock{7, 0}, FromMember},
+		{"active member alone", &active, nil, nil, Clock{7, 0}, FromMember},
+	}
+	for _, tt := range tests {
+		got := b.Estimate(tt.member, tt.seg, tt.comm, time.Friday)
+		if got.Clock != tt.want || got.Source != tt.src {
+			t.Errorf("%s: %v, want %v from %v", tt.name, got, tt.want, tt.src)
+		}
+	}
+	// A weekday with no activity at all falls back.
+	if got := b.Estimate(&active, nil, nil, time.Monday); got.Source != FromFallback {
+		t.Errorf("Monday: %v", got)
+	}
+	if s := b.Estimate(&active, &segment, nil, time.Friday).String(); !strings.Contains(s, "07:00 from member (20 events") {
+		t.Errorf("explanation %q", s)
+	}
+}
+
+func newYorkPolicy(t testing.TB) *Sender {
+	t.Helper()
+	s, err := Policy{
+		Calendar: qun.Calendar{Zone: qun.MustLoadZone("Asia/Shanghai"), WeekStart: time.Monday},
+		Quiet:    QuietHours{Start: Clock{22, 0}, End: Clock{8, 0}},
+		Caps:     []Cap{{Channel: "wechat", Limit: 1, Per: qun.Day}, {Limit: 3, Window: qun.Days(7)}},
+		BestTime: BestTime{Fallback: Clock{20, 0}, MinEvents: 5, Prior: 10},
+	}.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestNextSendTime(t *testing.T) {
+	s := newYorkPolicy(t)
+	ny := qun.MustLoadZone("America/New_York")
+	member := Member{ID: "u-1", Zone: ny}
+	voice := Message{ID: "voice", Channel: "wechat", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T062000\nRRULE:FREQ=DAILY")}
+	now := time.Date(2026, 3, 7, 12, 0, 0, 0, ny.Location())
+
+	// 06:20 on the member's clock is inside quiet hours until 08:00.
+	d, err := s.NextSendTime(member, voice, now, nil, Profiles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.At.Format(time.RFC3339); got != "2026-03-08T08:00:00-04:00" || !d.Deferred || d.Refused != Admitted {
+		t.Errorf("decision %s", d.Explain())
+	}
+	if got := d.Due.Format(time.RFC3339); got != "2026-03-08T06:20:00-04:00" {
+		t.Errorf("due %s", got)
+	}
+
+	// With the day's wechat send used, the next goes the day after.
+	l := NewLedger()
+	l.Record("u-1", "wechat", time.Date(2026, 3, 8, 9, 0, 0, 0, ny.Location()))
+	d, _ = s.NextSendTime(member, voice, now, l, Profiles{})
+	if got := d.At.Format(time.RFC3339); got != "2026-03-09T08:00:00-04:00" || d.Skipped != 1 {
+		t.Errorf("capped: %s", d.Explain())
+	}
+
+	// At best time: the fallback 20:00 on the member's clock.
+	best := voice
+	best.BestTime = true
+	d, _ = s.NextSendTime(member, best, now, nil, Profiles{})
+	if got := d.At.Format(time.RFC3339); got != "2026-03-07T20:00:00-05:00" || d.Best.Source != FromFallback {
+		t.Errorf("best time: %s", d.Explain())
+	}
+
+	// A rule that has ended has no occurrence.
+	once := Message{ID: "once", Channel: "sms", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T090000")}
+	d, _ = s.NextSendTime(member, once, now, nil, Profiles{})
+	if d.Refused != NoOccurrence {
+		t.Errorf("ended: %s", d.Explain())
+	}
+}
+
+func TestPlanDay(t *testing.T) {
+	s := newYorkPolicy(t)
+	s.p.Quotas = []Quota{{Channel: "sms", Limit: 2, Per: qun.Day}}
+	greet := Message{ID: "morning", Channel: "wechat", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T083000\nRRULE:FREQ=DAILY")}
+	again := Message{ID: "noon", Channel: "wechat", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T120000\nRRULE:FREQ=DAILY")}
+	sms := Message{ID: "sms", Channel: "sms", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T100000\nRRULE:FREQ=DAILY")}
+	members := []Member{
+		{ID: "sh", Zone: qun.MustLoadZone("Asia/Shanghai")},
+		{ID: "ny", Zone: qun.MustLoadZone("America/New_York")},
+		{ID: "ber", Zone: qun.MustLoadZone("Europe/Berlin")},
+	}
+	l := NewLedger()
+	out, err := s.PlanDay(qun.Date{Year: 2026, Month: 3, Day: 8}, members, []Message{greet, again, sms}, l, Profiles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range out {
+		got = append(got, string(d.Member)+" "+d.Message+" "+d.At.Format("15:04 MST")+" "+d.Refused.String())
+	}
+	want := []string{
+		"sh morning 08:30 CST admitted",
+		"ny morning 08:30 EDT admitted", // the member's own clock, on spring-forward day
+		"ber morning 08:30 CET admitted",
+		"sh noon 12:00 CST capped_member", // one wechat a day: the first processed won
+		"ny noon 12:00 EDT capped_member",
+		"ber noon 12:00 CET capped_member",
+		"sh sms 10:00 CST admitted",
+		"ny sms 10:00 EDT admitted",
+		"ber sms 10:00 CET capped_channel", // the channel's quota of two
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+	if l.Sends("ny") != 2 {
+		t.Errorf("ledger has %d sends for ny", l.Sends("ny"))
+	}
+	if !strings.Contains(out[3].Explain(), "member cap 0 is full") {
+		t.Errorf("explain: %s", out[3].Explain())
+	}
+}
+
+func TestPolicyJSON(t *testing.T) {
+	in := `{"calendar":{"zone":"Asia/Shanghai","week_start":"monday"},"quiet_hours":{"start":"22:00","end":"08:00"},` +
+		`"caps":[{"channel":"wechat","limit":2,"per":"day"},{"limit":5,"window":"7d"}],"quotas":[{"channel":"sms","limit":1000,"per":"day"}],` +
+		`"best_time":{"fallback":"20:00","min_events":5,"prior":10}}`
+	var p Policy
+	if err := json.Unmarshal([]byte(in), &p); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(p)
+	if string(out) != in {
+		t.Errorf("round trip:\n%s\n%s", out, in)
+	}
+	var bad Policy
+	err := json.Unmarshal([]byte(strings.Replace(in, `"per":"day"}`, `"per":"day","window":"1d"}`, 1)), &bad)
+	var ve *qun.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "caps[0].window" {
+		t.Errorf("err = %v", err)
+	}
+	err = json.Unmarshal([]byte(strings.Replace(in, `"22:00"`, `"25:00"`, 1)), &bad)
+	if !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("bad clock: %v", err)
+	}
+}
+
+// FuzzPolicyJSON: no input panics the policy decoder; every refusal is
+// qun.ErrInvalid or a JSON syntax error.
+func FuzzPolicyJSON(f *testing.F) {
+	f.Add(`{"calendar":{"zone":"Asia/Shanghai","week_start":"monday"},"quiet_hours":{"start":"22:00","end":"08:00"},"caps":[{"limit":1,"per":"day"}],"best_time":{"fallback":"20:00"}}`)
+	f.Add(`{"calendar":{"zone":"UTC","week_start":"sunday"},"quiet_hours":{"start":"00:00","end":"00:00"},"quotas":[{"channel":"sms","limit":1,"per":"week"}],"best_time":{"fallback":"00:00","prior":-1}}`)
+	f.Add(`{}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var p Policy
+		err := json.Unmarshal([]byte(in), &p)
+		if err != nil {
+			var se *json.SyntaxError
+			if !errors.Is(err, qun.ErrInvalid) && !errors.As(err, &se) {
+				t.Fatalf("refusal does not match qun.ErrInvalid: %v", err)
+			}
+			return
+		}
+		s, err := p.Compile()
+		if err != nil {
+			t.Fatalf("accepted policy does not compile: %v", err)
+		}
+		msg := Message{ID: "m", Channel: "sms", When: rrule.Recurrence{Start: rrule.DateTime{Date: qun.Date{Year: 2026, Month: 1, Day: 1}, Hour: 9}, Rule: rrule.Rule{Freq: rrule.Daily}}}
+		if _, err := s.PlanDay(qun.Date{Year: 2026, Month: 1, Day: 2}, []Member{{ID: "u", Zone: qun.MustLoadZone("America/New_York")}}, []Message{msg}, NewLedger(), Profiles{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func FuzzParseClock(f *testing.F) {
+	for _, s := range []string{"06:20", "23:59", "24:00", "7:5", "", "ab:cd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseClock(s)
+		if err != nil {
+			var se *qun.SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(s) {
+				t.Fatalf("ParseClock(%q) = %v", s, err)
+			}
+			return
+		}
+		if c.String() != s {
+			t.Fatalf("ParseClock(%q) writes back as %q", s, c)
+		}
+	})
+}
+
+func TestTimelineAndReviewCadence(t *testing.T) {
+	ny := qun.MustLoadZone("America/New_York")
+	tasks, err := LaunchTimeline().Tasks(qun.Date{Year: 2026, Month: 3, Day: 10}, ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, task := range tasks {
+		got = append(got, task.Phase+" "+task.At.Format("01-02 15:04 MST"))
+	}
+	want := []string{
+		"announce 03-03 10:00 EST", "warm-up 03-07 20:00 EST", "reminder 03-09 20:00 EDT",
+		"live 03-10 20:00 EDT", "review 03-11 10:00 EDT", "follow-up 03-13 10:00 EDT",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+	if _, err := (Timeline{Name: "x", Phases: []Phase{{Name: "", Days: 400}}}).Tasks(qun.Date{Year: 2026, Month: 1, Day: 1}, ny); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("bad timeline: %v", err)
+	}
+	start := rrule.DateTime{Date: qun.Date{Year: 2026, Month: 1, Day: 5}, Hour: 10}
+	for stage, want := range map[qun.Stage]string{
+		qun.Building: "FREQ=WEEKLY", qun.Growth: "FREQ=MONTHLY", qun.Mature: "FREQ=MONTHLY;INTERVAL=3", qun.Declining: "FREQ=WEEKLY",
+	} {
+		rec, err := ReviewCadence(stage, start, qun.MustLoadZone("Asia/Shanghai"))
+		if err != nil || rec.Rule.String() != want {
+			t.Errorf("%v: %v %v, want %s", stage, rec.Rule, err, want)
+		}
+	}
+	if _, err := ReviewCadence(0, start, qun.Zone{}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("stage 0: %v", err)
+	}
+}
+
+// FuzzTimelineJSON: no input panics the timeline decoder; whatever it
+// accepts dates its tasks.
+func FuzzTimelineJSON(f *testing.F) {
+	f.Add(`{"name":"launch","phases":[{"name":"announce","days":-7,"at":"10:00"},{"name":"live","days":0,"at":"20:00"}]}`)
+	f.Add(`{"name":"x","phases":[]}`)
+	f.Add(`{"phases":[{"name":"a","days":999,"at":"25:00"}],"extra":true}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var tl Timeline
+		if err := json.Unmarshal([]byte(in), &tl); err != nil {
+			var se *json.SyntaxError
+			if !errors.Is(err, qun.ErrInvalid) && !errors.As(err, &se) {
+				t.Fatalf("refusal does not match qun.ErrInvalid: %v", err)
+			}
+			return
+		}
+		if _, err := tl.Tasks(qun.Date{Year: 2026, Month: 3, Day: 8}, qun.MustLoadZone("America/New_York")); err != nil {
+			t.Fatalf("accepted timeline fails: %v", err)
+		}
+	})
+}

@@ -1,0 +1,155 @@
+// Package funneltest holds what tests and benchmarks of package funnel
+// share with hosts and with the side-by-side benchmarks of the examples
+// module: a deterministic generator of community events, in time order, the
+// funnel the benchmarks run over them, and its answer, [BenchCounts]. The
+// same seed gives the same events everywhere, so a peer (DuckDB, ClickHouse)
+// loading them must find the same step counts.
+//
+// A peer benchmark loads [Synthetic.Rows] (member index, name code, second
+// from Start: three integer columns, or the strings of [MemberID] and
+// [Names]) into its own table once, outside the timer, and times the
+// funnel query alone, as BenchmarkFunnel times [funnel.Query.Run] on a
+// table built beforehand: in both, grouping events by member is part of
+// the query.
+package funneltest
+
+import (
+	"iter"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/funnel"
+)
+
+// Synthetic describes a synthetic community: how many members, how many
+// events in all, over how many days from Start. Each member arrives on a
+// day (a "visit"), and may then join, post for the first time, check in and
+// buy, each with a delay; the rest of their events are likes, shares and
+// visits spread over the remaining days.
+type Synthetic struct {
+	Members int
+	Events  int
+	Days    int
+	Start   time.Time
+	Seed    uint64
+}
+
+// Bench is the community of the package's benchmark: 10,000,000 events over
+// 1,000,000 members and 30 days.
+var Bench = Synthetic{Members: 1_000_000, Events: 10_000_000, Days: 30, Start: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Seed: 8}
+
+// BenchFunnel is the funnel of the package's benchmark: visit → join →
+// first_post → check_in → purchase, ordered, within 7 days.
+func BenchFunnel() funnel.Funnel {
+	steps := []string{"visit", "join", "first_post", "check_in", "purchase"}
+	f := funnel.Funnel{Window: funnel.Within(qun.Days(7))}
+	for _, s := range steps {
+		f.Steps = append(f.Steps, funnel.Step{EventFilter: qun.EventFilter{Name: s}})
+	}
+	return f
+}
+
+// Names are the event names the generator uses, by their small codes.
+var Names = []string{"visit", "join", "first_post", "check_in", "purchase", "like", "share"}
+
+// Row is one generated event in compact form: the member's index, the
+// code of its name in Names, and its time in seconds from Start.
+type Row struct {
+	Member uint32
+	Name   uint8
+	Second uint32
+}
+
+// Rows generates the events in time order (by second; within a second, in
+// a fixed order), as compact rows.
+func (s Synthetic) Rows() []Row {
+	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))
+	span := uint32(s.Days * 86400)
+	rows := make([]Row, 0, s.Events)
+	per := s.Events / max(s.Members, 1)
+	extra := s.Events - per*s.Members
+	noise := []uint8{0, 5, 6}                          // visit, like, share
+	delays := []float64{3600, 86400, 86400, 2 * 86400} // mean seconds before each step
+	for m := range s.Members {
+		count := per
+		if m < extra {
+			count++
+		}
+		at := uint32(rng.Float64() * float64(span))
+		rows = append(rows, Row{Member: uint32(m), Name: 0, Second: at})
+		made := 1
+		for step := 1; step < 5 && made < count; step++ {
+			if rng.Float64() >= 0.6 {
+				break
+			}
+			at += uint32(rng.ExpFloat64() * delays[step-1])
+			if at >= span {
+				break
+			}
+			rows = append(rows, Row{Member: uint32(m), Name: uint8(step), Second: at})
+			made++
+		}
+		first := rows[len(rows)-made].Second
+		for ; made < count; made++ {
+			t := first + uint32(rng.Float64()*float64(span-first))
+			rows = append(rows, Row{Member: uint32(m), Name: noise[rng.IntN(len(noise))], Second: t})
+		}
+	}
+	return sortBySecond(rows, span)
+}
+
+// sortBySecond orders rows by time with a counting sort: linear, and
+// stable, so ties keep the order they were generated in.
+func sortBySecond(rows []Row, span uint32) []Row {
+	counts := make([]uint32, span+1)
+	for _, r := range rows {
+		counts[r.Second+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	out := make([]Row, len(rows))
+	for _, r := range rows {
+		out[counts[r.Second]] = r
+		counts[r.Second]++
+	}
+	return out
+}
+
+// MemberID returns the ID of the member with index i.
+func MemberID(i uint32) qun.MemberID { return qun.MemberID("m" + strconv.FormatUint(uint64(i), 10)) }
+
+// IDs returns the member IDs, by member index.
+func (s Synthetic) IDs() []qun.MemberID {
+	ids := make([]qun.MemberID, s.Members)
+	for i := range ids {
+		ids[i] = MemberID(uint32(i))
+	}
+	return ids
+}
+
+// EventsOf turns rows into events, with one member ID string per member.
+func (s Synthetic) EventsOf(rows []Row) iter.Seq[qun.Event] { return s.EventsWith(rows, s.IDs()) }
+
+// EventsWith turns rows into events with the given member IDs (from IDs),
+// allocating nothing: what a benchmark of building a table times.
+func (s Synthetic) EventsWith(rows []Row, ids []qun.MemberID) iter.Seq[qun.Event] {
+	return func(yield func(qun.Event) bool) {
+		for _, r := range rows {
+			e := qun.Event{Member: ids[r.Member], Name: Names[r.Name], Time: s.Start.Add(time.Duration(r.Second) * time.Second)}
+			if !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+// All generates the community's events in time order.
+func (s Synthetic) All() iter.Seq[qun.Event] { return s.EventsOf(s.Rows()) }
+
+// BenchCounts is the answer to BenchFunnel over Bench: the members who
+// reached each step. A peer running the same funnel on the same events must
+// find the same counts.
+var BenchCounts = []int64{1_000_000, 599_227, 347_524, 200_322, 101_630}
