@@ -80,8 +80,8 @@ func divRound(num, den int64, r Rounding) int64 {
 	return q
 }
 
-// units returns d as a count of 10^-scale, rounding up what is finer, and
-// whether it fits. Amounts read from accounts are at the scale already;
+// units returns d, which is not negative, as a count of 10^-scale,
+// rounding up what is finer, and whether it fits. Amounts read from accounts are at the scale already;
 // rounding up keeps a cap from being exceeded if one is not.
 func units(d decimal.Decimal, scale int32) (int64, bool) {
 	// Amounts at the scale or coarser, the usual case, need no stripping
