@@ -151,12 +151,9 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// capGrains and capLimits are the periodic caps, in the order of
-// crule.caps and Usage's tallies.
-var (
-	capGrains = [3]qun.Grain{qun.Day, qun.Week, qun.Month}
-	capLimits = [3]Limit{LimitDay, LimitWeek, LimitMonth}
-)
+// capLimits are the limits of the periodic caps (day, week, month), in
+// the order of crule.caps, periodsAt and Usage's tallies.
+var capLimits = [3]Limit{LimitDay, LimitWeek, LimitMonth}
 
 // drawTable holds what the rules of one evaluation drew from each budget.
 // It is apart from the evalContext, which points to the evaluation's
