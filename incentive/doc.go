@@ -114,22 +114,22 @@
 // Evaluation dispatches by event name, caches the event properties and
 // member attributes the rules test, and computes awards in int64, falling
 // back to decimal only when a step would overflow. Its cost is mostly per
-// award: BenchmarkEvaluate, on a loaded 2-core machine (medians of
-// -count 3, -benchtime 200ms; to be measured again on a quiet one), gives
-// per event:
+// award: BenchmarkEvaluate, on a 2-core machine shared with other work
+// (load average about 2; medians of -count 3, -benchtime 200ms; to be
+// measured again on a quiet one), gives per event:
 //
-//	1 rule, matching                      ~0.3 µs   160 B   1 alloc
-//	5 rules, all matching                 ~1.8 µs   968 B   4 allocs
-//	50 rules, all matching                 ~16 µs  8.9 KB  22 allocs
-//	50 rules, 5 matching                  ~2.3 µs   968 B   4 allocs
-//	50 rules over 10 event names, 1 taking the event  ~0.3 µs  160 B  1 alloc
+//	1 rule, matching                                  0.36 µs   160 B   1 alloc
+//	5 rules, all matching                              2.0 µs   968 B   4 allocs
+//	50 rules, all matching                              16 µs  8.9 KB  22 allocs
+//	50 rules, 5 matching                               2.5 µs   968 B   4 allocs
+//	50 rules over 10 event names, 1 taking the event  0.39 µs   160 B   1 alloc
 //
 // So the target, 50 rules for one event under 1 µs, holds when
 // the event's name selects one or two rules that match, and not when
-// several match: each matching rule costs about 0.3 µs (finding its
+// several match: each matching rule costs about 0.3 to 0.4 µs (finding its
 // usage, computing its amounts and caps, and allocating, filling and later
 // collecting its award of about 160 bytes), and each rule that takes the
-// event but fails a condition about 20 ns. Evaluation allocates only its
+// event but fails a condition 10 to 20 ns. Evaluation allocates only its
 // result: the awards, one slice of multiplier names, and the big.Int of an
 // amount that is not a small whole number of units (an award's unrounded
 // base, for one).
