@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -64,7 +65,9 @@ type Account struct {
 	Debt decimal.Decimal `json:"debt"`
 	// Totals are the account's running totals.
 	Totals Totals `json:"totals"`
-	// Lots are the open lots, in the order spending consumes them.
+	// Lots are the open lots, and any lot a load asked for by ID, in any
+	// order: the operations put them in the order spending consumes them
+	// (see [Lot]).
 	Lots []Lot `json:"lots,omitempty"`
 	// Usage counts what each earning rule awarded into this account, for
 	// caps, cooldowns and first-time bonuses.
@@ -192,11 +195,14 @@ type Tally struct {
 
 // Balance is what an account holds as of an instant.
 type Balance struct {
-	// Available is what can be spent now.
+	// Available is what can be spent now: the remaining points of the
+	// lots that are available and not expired, less the debt they repay.
 	Available decimal.Decimal `json:"available"`
 	// Pending is what is earned but still locked.
 	Pending decimal.Decimal `json:"pending"`
-	// Debt is what the member owes (Debt policy only).
+	// Debt is what the member owes (Debt policy only) once available
+	// points have repaid what they can; while it is positive, Available is
+	// zero.
 	Debt decimal.Decimal `json:"debt"`
 	// Net is Available + Pending - Debt: the sum of all entries, once
 	// points due to expire have been expired.
@@ -215,16 +221,25 @@ type Balance struct {
 }
 
 // BalanceAt returns a's balance at now, with the points expiring within
-// horizon after now. Lots past their expiry count as expired even if no
-// expiry has been written yet, so the balance never shows points that can
-// no longer be spent.
+// horizon after now, as the next operation would find it: lots past their
+// expiry count as expired even if no expiry has been written yet, and debt
+// is repaid from the points that have become available (soonest-expiring
+// first) before they count as Available, as every operation does before
+// anything else. So Available is exactly what a spend at now can take.
 func (a *Account) BalanceAt(now time.Time, horizon time.Duration) Balance {
+	// Work on a copy, as an operation would, so that the balance and the
+	// operations cannot disagree about repayment.
+	t := &tx{a: a.clone(), now: now}
+	slices.SortFunc(t.a.Lots, func(x, y Lot) int { return consumeOrder(&x, &y) })
+	t.changed = make([]bool, len(t.a.Lots))
+	t.expireDue()
+	t.repay(-1)
 	var b Balance
-	b.Debt = a.Debt
+	b.Debt = t.a.Debt
 	until := now.Add(horizon)
 	pendingNet := decimal.Zero
-	for i := range a.Lots {
-		l := &a.Lots[i]
+	for i := range t.a.Lots {
+		l := &t.a.Lots[i]
 		if l.expiredAt(now) {
 			continue
 		}
@@ -242,8 +257,8 @@ func (a *Account) BalanceAt(now time.Time, horizon time.Duration) Balance {
 		}
 	}
 	b.Net = b.Available.Add(b.Pending).Sub(b.Debt)
-	t := a.Totals
-	b.Lifetime = t.Earned.Add(t.Granted).Sub(t.Reversed).Sub(t.Shortfall).Sub(pendingNet)
+	tot := t.a.Totals
+	b.Lifetime = tot.Earned.Add(tot.Granted).Sub(tot.Reversed).Sub(tot.Shortfall).Sub(pendingNet)
 	return b
 }
 

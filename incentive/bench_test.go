@@ -22,7 +22,7 @@ func benchRules(n int) []incentive.Rule {
 			ID: "rule-" + strconv.Itoa(i), Kind: "points", Priority: i % 7,
 			Event:  qun.EventFilter{Name: "event-" + strconv.Itoa(i%10)},
 			Points: dec(strconv.Itoa(1 + i%5)),
-			Caps:   incentive.Caps{Day: dec("100"), Month: dec("1000")},
+			Caps:   incentive.Caps{Day: incentive.Cap(dec("100")), Month: incentive.Cap(dec("1000"))},
 		}
 		switch i % 4 {
 		case 1:
@@ -41,37 +41,94 @@ func benchRules(n int) []incentive.Rule {
 	return rules
 }
 
-func benchMember() incentive.Member {
+func benchMember() (incentive.Member, incentive.RuleState) {
 	m := incentive.Member{Tier: "silver", Attrs: map[string]string{"city": "shanghai"}}
+	var s incentive.RuleState
 	for i := range 50 {
-		m.Usage = append(m.Usage, incentive.Usage{Rule: "rule-" + strconv.Itoa(i), Awards: 3, Points: dec("30")})
+		s.Usage = append(s.Usage, incentive.Usage{Rule: "rule-" + strconv.Itoa(i), Awards: 3, Points: dec("30"),
+			Day:   incentive.Tally{Period: calSH.Index(qun.Day, t0), Points: dec("10")},
+			Month: incentive.Tally{Period: calSH.Index(qun.Month, t0), Points: dec("30")}})
 	}
-	slices.SortFunc(m.Usage, func(a, b incentive.Usage) int { return strings.Compare(a.Rule, b.Rule) })
-	return m
+	slices.SortFunc(s.Usage, func(a, b incentive.Usage) int { return strings.Compare(a.Rule, b.Rule) })
+	return m, s
 }
 
-// BenchmarkEvaluate evaluates a program of 50 rules for one event.
-func BenchmarkEvaluate(b *testing.B) {
-	eng, err := incentive.Compile(incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: benchRules(50)})
-	if err != nil {
-		b.Fatal(err)
+// sameEventRules returns n rules that all take "purchase" events, of
+// which the first match take the benchmark's event and member; the others
+// fail a condition on the event. They mix fixed and per-unit awards (whole
+// units and proportional), member and event conditions, tier and holiday
+// multipliers, and daily and monthly caps with usage to check.
+func sameEventRules(n, match int) []incentive.Rule {
+	var rules []incentive.Rule
+	for i := range n {
+		r := incentive.Rule{
+			ID: "rule-" + strconv.Itoa(i), Kind: "points", Priority: i % 7,
+			Event:  qun.EventFilter{Name: "purchase"},
+			Points: dec(strconv.Itoa(1 + i%5)),
+			Caps:   incentive.Caps{Day: incentive.Cap(dec("100")), Month: incentive.Cap(dec("1000"))},
+		}
+		switch i % 5 {
+		case 1:
+			r.Per, r.WholeUnits = dec("10"), true
+		case 2:
+			r.Member = []qun.Condition{{Prop: "city", Op: qun.OpExact, Values: []string{"shanghai", "beijing"}}}
+			r.Multipliers = []incentive.Multiplier{{Name: "silver", Factor: dec("1.5"), Tiers: []string{"silver"}}}
+		case 3:
+			r.Event.Where = []qun.Condition{{Prop: "channel", Op: qun.OpIsNot, Values: []string{"offline"}}}
+		case 4:
+			r.Per = dec("10")
+			r.Multipliers = []incentive.Multiplier{{Name: "double", Factor: dec("2"),
+				Window: &incentive.Window{From: qun.DateOf(t0), Until: qun.DateOf(t0)}}}
+		}
+		if i >= match {
+			r.Event.Where = append(r.Event.Where, qun.Condition{Prop: "channel", Op: qun.OpExact, Values: []string{"offline"}})
+		}
+		rules = append(rules, r)
 	}
-	m := benchMember()
+	return rules
+}
+
+// BenchmarkEvaluate evaluates one event against programs of 1, 5 and 50
+// rules that all take it and all match and award (the issue's "50 rules
+// for one event", at its hardest: 50 awards to compute and return), 50
+// rules that take it of which 5 match, and 50 rules over ten event names
+// of which the event's name selects one. Its figures are per event:
+// ns/op is the time to evaluate the event against the whole program, and
+// B/op and allocs/op are the decision it returns.
+//
+// The package documentation gives the figures, measured on a loaded
+// 2-core machine. The issue's target of 1 µs for 50 rules holds when the
+// event's name selects one or two matching rules; each matching rule costs
+// about 0.3 µs (its award is about 160 bytes to allocate and fill), so 5
+// matching rules take about 2 µs and 50 take about 16 µs.
+func BenchmarkEvaluate(b *testing.B) {
+	purchase := event("purchase", t0, "99.50", "channel", "online")
 	for _, c := range []struct {
-		name string
-		ev   qun.Event
+		name  string
+		rules []incentive.Rule
+		ev    qun.Event
+		match int
 	}{
-		{"match", event("check_in", t0, "")},
-		{"match-per-unit", event("event-1", t0, "99.50")},
-		{"match-multiplier", event("event-2", t0, "")},
-		{"no-match", event("purchase", t0, "120", "channel", "offline")},
+		{"1-rule-1-match", sameEventRules(1, 1), purchase, 1},
+		{"5-rules-5-match", sameEventRules(5, 5), purchase, 5},
+		{"50-rules-50-match", sameEventRules(50, 50), purchase, 50},
+		{"50-rules-5-match", sameEventRules(50, 5), purchase, 5},
+		{"50-rules-1-takes-the-event", benchRules(50), event("check_in", t0, ""), 1},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			eng, err := incentive.Compile(incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: c.rules})
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, s := benchMember()
+			if n := len(eng.Evaluate(c.ev, m, s, t0).Awards); n != c.match {
+				b.Fatalf("%d awards, want %d", n, c.match)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
-				eng.Evaluate(c.ev, m, t0)
+				eng.Evaluate(c.ev, m, s, t0)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/50, "ns/rule")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
 		})
 	}
 }

@@ -15,8 +15,8 @@ import (
 // since the rules were evaluated, and evaluated again otherwise.
 func TestConcurrentEventsRespectCaps(t *testing.T) {
 	rules := []incentive.Rule{
-		{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("3"), Caps: incentive.Caps{Day: dec("20")}},
-		{ID: "post-growth", Kind: "growth", Event: qun.EventFilter{Name: "post"}, Points: dec("1"), Caps: incentive.Caps{Day: dec("5")}},
+		{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("3"), Caps: incentive.Caps{Day: incentive.Cap(dec("20"))}},
+		{ID: "post-growth", Kind: "growth", Event: qun.EventFilter{Name: "post"}, Points: dec("1"), Caps: incentive.Caps{Day: incentive.Cap(dec("5"))}},
 	}
 	l := newLedger(t, []incentive.Kind{spendable("points"), {Name: "growth"}}, rules...)
 	l.Attempts = 1000

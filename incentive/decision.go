@@ -25,14 +25,19 @@ type Award struct {
 	// Base is the points before multipliers, bonus and caps, rounded to
 	// the kind's scale.
 	Base decimal.Decimal `json:"base"`
+	// Unrounded is Base before rounding, when rounding changed it (¥99.50
+	// at 1 point per ¥10 is 9.95, and Base 9), and zero when Base is
+	// exact. It keeps 9 decimal places, cutting off the rest of a fraction
+	// that does not end (1 point per ¥3).
+	Unrounded decimal.Decimal `json:"unrounded,omitzero"`
 	// Multipliers names the multipliers that applied, and Factor is their
 	// product (1 when none did).
 	Multipliers []string        `json:"multipliers,omitempty"`
 	Factor      decimal.Decimal `json:"factor"`
 	// Bonus is the first-time bonus, if this was the rule's first award.
 	Bonus decimal.Decimal `json:"bonus"`
-	// Wanted is Base × Factor (rounded once, from the exact product) plus
-	// Bonus: what the rule would award without limits.
+	// Wanted is the exact base × Factor, rounded once, plus Bonus: what
+	// the rule would award without limits.
 	Wanted decimal.Decimal `json:"wanted"`
 	// Points is what is awarded, at the kind's scale: Wanted, or less when
 	// Limit cut it.
@@ -41,20 +46,38 @@ type Award struct {
 	Limit Limit `json:"limit,omitzero"`
 }
 
-// Explain says in a sentence how the award came about.
+// Explain says in a sentence how the award came about, with arithmetic a
+// member can check: "buy: 9.95 × 3 (gold) = 29.85 → 29 + 20 first-time
+// bonus = 49, cut to 40 by the daily cap". An arrow marks the rounding to
+// the kind's scale.
 func (a Award) Explain() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", a.Rule, a.Base)
+	base := a.Base
+	if !a.Unrounded.IsZero() {
+		base = a.Unrounded
+	}
+	fmt.Fprintf(&b, "%s: %s", a.Rule, base)
+	product := base
 	if len(a.Multipliers) > 0 {
 		fmt.Fprintf(&b, " × %s (%s)", a.Factor, strings.Join(a.Multipliers, ", "))
+		product = base.Mul(a.Factor)
+	}
+	rounded := a.Wanted.Sub(a.Bonus)
+	arrow := a.Limit != LimitCooldown && a.Limit != LimitOverflow && !product.Equal(rounded)
+	if arrow {
+		if len(a.Multipliers) > 0 {
+			fmt.Fprintf(&b, " = %s", product)
+		}
+		fmt.Fprintf(&b, " → %s", rounded)
 	}
 	if a.Bonus.Sign() > 0 {
 		fmt.Fprintf(&b, " + %s first-time bonus", a.Bonus)
 	}
+	if !arrow || a.Bonus.Sign() > 0 {
+		fmt.Fprintf(&b, " = %s", a.Wanted)
+	}
 	if a.Limit != LimitNone {
-		fmt.Fprintf(&b, " = %s, cut to %s by the %s", a.Wanted, a.Points, a.Limit.phrase())
-	} else {
-		fmt.Fprintf(&b, " = %s", a.Points)
+		fmt.Fprintf(&b, ", cut to %s by the %s", a.Points, a.Limit.phrase())
 	}
 	return b.String()
 }
@@ -123,8 +146,12 @@ func (d Decision) Total(kind string) decimal.Decimal {
 }
 
 // EarnRequests turns the decision into one earn per kind that gained
-// points, for the member of ev in the community, keyed by the event's ID:
-// what a host that applies earns itself sends to its ledger.
+// points, for the member of ev in the community, keyed by the event's ID
+// and fingerprinted by the event ([EventFingerprint]): what a host that
+// applies earns itself sends to its ledger, as [Ledger.EarnEvent] does. A
+// redelivered event is then a duplicate of the earn it made, whatever the
+// rules decide for it now, on either path. If an earn fails with
+// [ErrStaleDecision], evaluate the event again on fresh state.
 func (d Decision) EarnRequests(community string, ev qun.Event) []EarnRequest {
 	var reqs []EarnRequest
 	for _, a := range d.Awards {
@@ -132,7 +159,7 @@ func (d Decision) EarnRequests(community string, ev qun.Event) []EarnRequest {
 		if i < 0 {
 			reqs = append(reqs, EarnRequest{
 				Account: AccountID{community, ev.Member, a.Kind}, Key: ev.ID,
-				Points: decimal.Zero, Reason: ev.Name,
+				Points: decimal.Zero, Reason: ev.Name, EventFingerprint: EventFingerprint(a.Kind, ev),
 			})
 			i = len(reqs) - 1
 		}

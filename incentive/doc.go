@@ -51,20 +51,26 @@
 //   - Pending points ([Kind.Pending]) cannot be spent, are shown as
 //     [Balance.Pending], and do not count in [Balance.Lifetime] until they
 //     become available, as Open Loyalty's locked points do not count toward a
-//     level. The expiry clock starts when they become available, as in Open
-//     Loyalty, whose lots expire a number of days after they are unlocked.
+//     level. The expiry clock starts when they are earned ("N days after
+//     earning", "the end of the year they were earned in"), or, if the
+//     kind says so ([ExpiryFromAvailable]), when they become available, as
+//     in later Open Loyalty releases, whose lots expire a number of days
+//     after they are unlocked; either way no lot expires before it can be
+//     spent.
 //   - Reversing an earn (a refund) claws back what remains of its lot. What
 //     was already spent from it is the kind's documented choice
 //     ([Reversal]): CapAtZero takes it from the member's other available
 //     points down to zero and records the rest as a shortfall; Debt does the
 //     same and records the rest as debt, which future earnings repay before
 //     they can be spent; LotOnly takes nothing else, as Open Loyalty's
-//     cancellation of a points transfer does. In every policy, the balance
-//     after a reversal (less its shortfall) and the lifetime points are what
-//     they would have been had the points never been earned, whenever the
-//     rest of the history did not depend on those points and nothing
-//     expired in between (which lot a spend took can change what expires).
-//     Reversals do not give back cap usage or campaign budget.
+//     cancellation of a points transfer does. In every policy, from the
+//     reversal on, the lifetime points are what they would have been had
+//     the points never been earned, and the balance differs only by what
+//     was spent on those points, less what the reversal wrote off, even
+//     when the rest of the history depended on them (spends that only
+//     they made possible); as long as nothing expired in between, since
+//     which lot a spend took can change what expires. Reversals do not
+//     give back cap usage or campaign budget.
 //   - Overdraft is impossible: a spend or deduction beyond the available
 //     points fails with [ErrInsufficientPoints]; only a reversal under the
 //     Debt policy takes the balance below zero.
@@ -99,10 +105,34 @@
 // stops the rules below it. [Compile] turns a program into an [Engine];
 // [Engine.Evaluate] returns a [Decision] whose [Award]s say which rule gave
 // what, which multipliers applied and which limit cut it, so rules stay
-// transparent to members (积分规则透明). Evaluation computes in int64 and
-// allocates nothing but its result; [Ledger.EarnEvent] evaluates and earns
+// transparent to members (积分规则透明). [Ledger.EarnEvent] evaluates and earns
 // in one step, reading each rule's usage from the member's accounts so that
 // caps hold even under concurrent events.
+//
+// # Performance
+//
+// Evaluation dispatches by event name, caches the event properties and
+// member attributes the rules test, and computes awards in int64, falling
+// back to decimal only when a step would overflow. Its cost is mostly per
+// award: BenchmarkEvaluate, on a 2-core machine shared with other work
+// (load average about 2; medians of -count 3, -benchtime 200ms; to be
+// measured again on a quiet one), gives per event:
+//
+//	1 rule, matching                                  0.36 µs   160 B   1 alloc
+//	5 rules, all matching                              2.0 µs   968 B   4 allocs
+//	50 rules, all matching                              16 µs  8.9 KB  22 allocs
+//	50 rules, 5 matching                               2.5 µs   968 B   4 allocs
+//	50 rules over 10 event names, 1 taking the event  0.39 µs   160 B   1 alloc
+//
+// So the issue's target, 50 rules for one event under 1 µs, holds when
+// the event's name selects one or two rules that match, and not when
+// several match: each matching rule costs about 0.3 to 0.4 µs (finding its
+// usage, computing its amounts and caps, and allocating, filling and later
+// collecting its award of about 160 bytes), and each rule that takes the
+// event but fails a condition 10 to 20 ns. Evaluation allocates only its
+// result: the awards, one slice of multiplier names, and the big.Int of an
+// amount that is not a small whole number of units (an award's unrounded
+// base, for one).
 //
 // Caps and cooldowns count by the time an award is made (the now passed
 // in), so a late event cannot reopen a day that is over; campaign windows

@@ -13,12 +13,14 @@ import (
 // the ledger's pure operations with the program's kinds and calendar. It
 // is immutable, so one Engine serves any number of goroutines.
 type Engine struct {
-	program Program
-	cal     qun.Calendar
-	kinds   map[string]*Kind
-	rules   []crule          // in evaluation order
-	byName  map[string][]int // event name → rules, in evaluation order
-	byID    map[string]int   // rule ID → index in rules
+	program    Program
+	cal        qun.Calendar
+	kinds      map[string]*Kind
+	rules      []crule          // in evaluation order
+	byName     map[string][]int // event name → rules, in evaluation order
+	byID       map[string]int   // rule ID → index in rules
+	loc        *time.Location
+	weekAnchor int64 // day number of the first day of week 0 (see qun.Period.Index)
 	// small holds the decimals 0 to smallUnits-1 in units of each scale a
 	// kind uses, so that the usual awards cost no allocation. Decimals
 	// are immutable, so awards can share them.
@@ -48,7 +50,22 @@ type crule struct {
 	bonusDec decimal.Decimal
 	caps     [5]int64 // day, week, month, lifetime, budget; -1 for none
 	cooldown time.Duration
+	// where, member and mulMember are the rule's conditions on the
+	// event, on the member, and on the member for each multiplier, with
+	// their slots in an evaluation's caches.
+	where, member []slotCond
+	mulMember     [][]slotCond
+	// idRank is the rule's index among the program's rules sorted by ID.
+	idRank int
+	// products holds the product of the factors of each set of
+	// multipliers (by bitmask) for rules with up to maxProducts of them,
+	// so that an award shares its Factor instead of computing it.
+	products []decimal.Decimal
 }
+
+// maxProducts is the most multipliers a rule may have for its products
+// to be tabled: 2^4 = 16 decimals per rule.
+const maxProducts = 4
 
 // Compile validates p and compiles it into an Engine.
 func Compile(p Program) (*Engine, error) {
@@ -56,12 +73,17 @@ func Compile(p Program) (*Engine, error) {
 		return nil, fmt.Errorf("incentive: compile program: %w", err)
 	}
 	e := &Engine{
-		cal:    p.Calendar,
-		kinds:  make(map[string]*Kind, len(p.Kinds)),
-		byName: make(map[string][]int),
-		byID:   make(map[string]int, len(p.Rules)),
+		cal:        p.Calendar,
+		loc:        p.Calendar.Location(),
+		weekAnchor: -((int64(time.Thursday)-int64(p.Calendar.WeekStart))%7 + 7) % 7,
+		kinds:      make(map[string]*Kind, len(p.Kinds)),
+		byName:     make(map[string][]int),
+		byID:       make(map[string]int, len(p.Rules)),
 	}
-	e.program = Program{Calendar: p.Calendar, Kinds: slices.Clone(p.Kinds), Rules: slices.Clone(p.Rules)}
+	e.program = Program{Calendar: p.Calendar, Kinds: slices.Clone(p.Kinds), Rules: make([]Rule, len(p.Rules))}
+	for i, r := range p.Rules {
+		e.program.Rules[i] = r.clone()
+	}
 	for i := range e.program.Kinds {
 		k := &e.program.Kinds[i]
 		e.kinds[k.Name] = k
@@ -77,24 +99,48 @@ func Compile(p Program) (*Engine, error) {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return e.program.Rules[b].Priority - e.program.Rules[a].Priority })
+	ids := make([]string, len(e.program.Rules))
+	for i, r := range e.program.Rules {
+		ids[i] = r.ID
+	}
+	slices.Sort(ids)
+	props, attrs := map[string]int{}, map[string]int{}
 	for _, i := range order {
 		r := &e.program.Rules[i]
 		c := crule{r: r, kind: e.kinds[r.Kind], cooldown: time.Duration(r.Cooldown)}
+		c.idRank, _ = slices.BinarySearch(ids, r.ID)
+		c.where = compileConds(r.Event.Where, props)
+		c.member = compileConds(r.Member, attrs)
+		for j := range r.Multipliers {
+			c.mulMember = append(c.mulMember, compileConds(r.Multipliers[j].Member, attrs))
+		}
 		c.points, _ = fxOf(r.Points)
 		c.per, _ = fxOf(r.Per)
 		for _, m := range r.Multipliers {
 			f, _ := fxOf(m.Factor)
 			c.factors = append(c.factors, f)
 		}
+		if n := len(r.Multipliers); n <= maxProducts {
+			c.products = make([]decimal.Decimal, 1<<n)
+			for mask := range c.products {
+				f := one
+				for j := range r.Multipliers {
+					if mask&(1<<j) != 0 {
+						f = f.Mul(r.Multipliers[j].Factor)
+					}
+				}
+				c.products[mask] = f
+			}
+		}
 		c.bonusDec = c.kind.Round(r.FirstTimeBonus)
 		var ok bool
 		if c.bonus, ok = units(c.bonusDec, c.kind.Scale); !ok {
 			return nil, fmt.Errorf("incentive: compile program: %w", qun.Invalid("rules["+fmt.Sprint(i)+"].first_time_bonus", "is too large"))
 		}
-		for j, d := range []decimal.Decimal{r.Caps.Day, r.Caps.Week, r.Caps.Month, r.Caps.Lifetime, r.Caps.Budget.Limit} {
+		for j, d := range []decimal.NullDecimal{r.Caps.Day, r.Caps.Week, r.Caps.Month, r.Caps.Lifetime, {Decimal: r.Caps.Budget.Limit, Valid: r.Caps.Budget.Name != ""}} {
 			c.caps[j] = -1
-			if d.Sign() > 0 {
-				c.caps[j], _ = units(d, c.kind.Scale)
+			if d.Valid {
+				c.caps[j], _ = units(d.Decimal, c.kind.Scale)
 			}
 		}
 		e.byID[r.ID] = len(e.rules)
@@ -104,11 +150,65 @@ func Compile(p Program) (*Engine, error) {
 	return e, nil
 }
 
+// clone returns a copy of r that shares nothing with it, so that an
+// Engine cannot change when the program it was compiled from does.
+func (r Rule) clone() Rule {
+	r.Event.Where = cloneConds(r.Event.Where)
+	r.Member = cloneConds(r.Member)
+	r.Tiers = slices.Clone(r.Tiers)
+	if r.Active != nil {
+		w := *r.Active
+		r.Active = &w
+	}
+	r.Multipliers = slices.Clone(r.Multipliers)
+	for i := range r.Multipliers {
+		m := &r.Multipliers[i]
+		m.Tiers = slices.Clone(m.Tiers)
+		m.Member = cloneConds(m.Member)
+		if m.Window != nil {
+			w := *m.Window
+			m.Window = &w
+		}
+	}
+	return r
+}
+
+func cloneConds(cs []qun.Condition) []qun.Condition {
+	cs = slices.Clone(cs)
+	for i := range cs {
+		cs[i].Values = slices.Clone(cs[i].Values)
+	}
+	return cs
+}
+
+// compileConds gives each condition the slot of its property in an
+// evaluation's cache, taking a new slot for a property not in slots while
+// there are free ones.
+func compileConds(conds []qun.Condition, slots map[string]int) []slotCond {
+	out := make([]slotCond, len(conds))
+	for i := range conds {
+		c := &conds[i]
+		slot, ok := slots[c.Prop]
+		if !ok {
+			slot = -1
+			if len(slots) < maxSlots {
+				slot = len(slots)
+				slots[c.Prop] = slot
+			}
+		}
+		out[i] = slotCond{c: c, slot: slot}
+	}
+	return out
+}
+
 // Program returns a copy of the program e was compiled from.
 func (e *Engine) Program() Program {
 	p := e.program
 	p.Kinds = slices.Clone(p.Kinds)
-	p.Rules = slices.Clone(p.Rules)
+	p.Rules = make([]Rule, len(e.program.Rules))
+	for i, r := range e.program.Rules {
+		p.Rules[i] = r.clone()
+	}
 	return p
 }
 

@@ -65,6 +65,7 @@ func TestEvaluate(t *testing.T) {
 		rules  []incentive.Rule
 		ev     qun.Event
 		member incentive.Member
+		state  incentive.RuleState
 		want   []awardView
 	}{{
 		name:  "1 point per ¥10, whole tens only",
@@ -115,26 +116,26 @@ func TestEvaluate(t *testing.T) {
 		ev:    event("post", nov10, ""),
 		want:  []awardView{{Rule: "post", Base: "5", Factor: "1", Bonus: "20", Wanted: "25", Points: "25"}},
 	}, {
-		name:   "no bonus the second time",
-		kinds:  []incentive.Kind{points},
-		rules:  []incentive.Rule{{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("5"), FirstTimeBonus: dec("20")}},
-		ev:     event("post", nov10, ""),
-		member: incentive.Member{Usage: []incentive.Usage{{Rule: "post", Awards: 1, Points: dec("25")}}},
-		want:   []awardView{{Rule: "post", Base: "5", Factor: "1", Bonus: "0", Wanted: "5", Points: "5"}},
+		name:  "no bonus the second time",
+		kinds: []incentive.Kind{points},
+		rules: []incentive.Rule{{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("5"), FirstTimeBonus: dec("20")}},
+		ev:    event("post", nov10, ""),
+		state: incentive.RuleState{Usage: []incentive.Usage{{Rule: "post", Awards: 1, Points: dec("25")}}},
+		want:  []awardView{{Rule: "post", Base: "5", Factor: "1", Bonus: "0", Wanted: "5", Points: "5"}},
 	}, {
 		name:  "daily cap cuts",
 		kinds: []incentive.Kind{points},
-		rules: []incentive.Rule{{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: dec("15")}}},
+		rules: []incentive.Rule{{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: incentive.Cap(dec("15"))}}},
 		ev:    event("check_in", nov10, ""),
-		member: incentive.Member{Usage: []incentive.Usage{{Rule: "check-in", Awards: 1, Points: dec("10"),
+		state: incentive.RuleState{Usage: []incentive.Usage{{Rule: "check-in", Awards: 1, Points: dec("10"),
 			Day: incentive.Tally{Period: calSH.Index(qun.Day, nov10), Points: dec("10")}}}},
 		want: []awardView{{Rule: "check-in", Base: "10", Factor: "1", Bonus: "0", Wanted: "10", Points: "5", Limit: "day"}},
 	}, {
 		name:  "yesterday's tally does not count today",
 		kinds: []incentive.Kind{points},
-		rules: []incentive.Rule{{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: dec("15")}}},
+		rules: []incentive.Rule{{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: incentive.Cap(dec("15"))}}},
 		ev:    event("check_in", nov10, ""),
-		member: incentive.Member{Usage: []incentive.Usage{{Rule: "check-in", Awards: 1, Points: dec("10"),
+		state: incentive.RuleState{Usage: []incentive.Usage{{Rule: "check-in", Awards: 1, Points: dec("10"),
 			Day: incentive.Tally{Period: calSH.Index(qun.Day, nov10) - 1, Points: dec("15")}}}},
 		want: []awardView{{Rule: "check-in", Base: "10", Factor: "1", Bonus: "0", Wanted: "10", Points: "10"}},
 	}, {
@@ -142,7 +143,7 @@ func TestEvaluate(t *testing.T) {
 		kinds: []incentive.Kind{points},
 		rules: []incentive.Rule{{ID: "share", Kind: "points", Event: qun.EventFilter{Name: "share"}, Points: dec("2"), Cooldown: qun.Duration(time.Hour)}},
 		ev:    event("share", nov10, ""),
-		member: incentive.Member{Usage: []incentive.Usage{{Rule: "share", Awards: 1, Points: dec("2"),
+		state: incentive.RuleState{Usage: []incentive.Usage{{Rule: "share", Awards: 1, Points: dec("2"),
 			Last: nov10.Add(-59 * time.Minute)}}},
 		want: []awardView{{Rule: "share", Base: "0", Factor: "1", Bonus: "0", Wanted: "0", Points: "0", Limit: "cooldown"}},
 	}, {
@@ -152,8 +153,8 @@ func TestEvaluate(t *testing.T) {
 			{ID: "a", Kind: "points", Event: purchase, Points: dec("30"), Priority: 2, Caps: incentive.Caps{Budget: incentive.BudgetCap{Name: "launch", Limit: dec("100")}}},
 			{ID: "b", Kind: "points", Event: purchase, Points: dec("30"), Priority: 1, Caps: incentive.Caps{Budget: incentive.BudgetCap{Name: "launch", Limit: dec("100")}}},
 		},
-		ev:     event("purchase", nov10, "1"),
-		member: incentive.Member{Budgets: []incentive.Budget{{Name: "launch", Used: dec("50")}}},
+		ev:    event("purchase", nov10, "1"),
+		state: incentive.RuleState{Budgets: []incentive.Budget{{Name: "launch", Used: dec("50")}}},
 		want: []awardView{
 			{Rule: "a", Base: "30", Factor: "1", Bonus: "0", Wanted: "30", Points: "30"},
 			{Rule: "b", Base: "30", Factor: "1", Bonus: "0", Wanted: "30", Points: "20", Limit: "budget"},
@@ -194,7 +195,7 @@ func TestEvaluate(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			eng := compile(t, c.kinds, c.rules...)
-			got := views(eng.Evaluate(c.ev, c.member, c.ev.Time))
+			got := views(eng.Evaluate(c.ev, c.member, c.state, c.ev.Time))
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("awards (-want +got):\n%s", diff)
 			}
@@ -210,7 +211,7 @@ func TestEvaluateNeverPanicsOnHugeValues(t *testing.T) {
 		dec("9223372036854775807"), dec("0.000000000000000000001"), decimal.New(7, 9000)} {
 		ev := event("purchase", t0, "")
 		ev.Value = decimal.NewNullDecimal(v)
-		d := eng.Evaluate(ev, incentive.Member{}, t0)
+		d := eng.Evaluate(ev, incentive.Member{}, incentive.RuleState{}, t0)
 		if len(d.Awards) != 1 {
 			t.Fatalf("value %s: %+v", v, d)
 		}
@@ -231,7 +232,7 @@ func TestExplain(t *testing.T) {
 
 func TestEarnEventCapsAndReplays(t *testing.T) {
 	rules := []incentive.Rule{
-		{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: dec("15")}},
+		{ID: "check-in", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Caps: incentive.Caps{Day: incentive.Cap(dec("15"))}},
 		{ID: "check-in-growth", Kind: "growth", Event: qun.EventFilter{Name: "check_in"}, Points: dec("1")},
 	}
 	l := newLedger(t, []incentive.Kind{spendable("points"), {Name: "growth"}}, rules...)
@@ -248,10 +249,16 @@ func TestEarnEventCapsAndReplays(t *testing.T) {
 	if got := r2.Decision.Total("points"); !got.Equal(dec("5")) {
 		t.Errorf("second check-in earned %s points, want 5 (daily cap 15)", got)
 	}
+	if len(again.Results) != 2 {
+		t.Errorf("redelivered event: %d results, want one per kind it earned in (2)", len(again.Results))
+	}
 	for _, r := range again.Results {
 		if !r.Duplicate {
 			t.Errorf("redelivered event not flagged duplicate: %+v", r)
 		}
+	}
+	if diff := cmp.Diff(views(r2.Decision), views(again.Decision)); diff != "" {
+		t.Errorf("a redelivered event explains other awards than it earned (-first +again):\n%s", diff)
 	}
 	if got := r3.Decision.Total("points"); !got.Equal(dec("10")) {
 		t.Errorf("next day's check-in earned %s, want 10", got)
@@ -276,22 +283,53 @@ func TestEarnEventCapsAndReplays(t *testing.T) {
 
 func TestEvaluateAllocatesOnlyItsResult(t *testing.T) {
 	eng := compile(t, []incentive.Kind{spendable("points")}, benchRules(50)...)
-	m := benchMember()
+	m, s := benchMember()
 	miss := event("unknown", t0, "")
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(miss, m, t0) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(miss, m, s, t0) }); n != 0 {
 		t.Errorf("an event no rule takes: %v allocations, want 0", n)
 	}
 	nomatch := event("purchase", t0, "120", "channel", "offline")
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(nomatch, m, t0) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(nomatch, m, s, t0) }); n != 0 {
 		t.Errorf("an event whose conditions fail: %v allocations, want 0", n)
 	}
 	hit := event("check_in", t0, "")
-	d := eng.Evaluate(hit, m, t0)
+	d := eng.Evaluate(hit, m, s, t0)
 	if len(d.Awards) != 1 {
 		t.Fatalf("awards = %+v", d.Awards)
 	}
 	// The awards slice, and nothing else: small amounts are shared.
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(hit, m, t0) }); n > 1 {
+	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(hit, m, s, t0) }); n > 1 {
 		t.Errorf("one award: %v allocations, want 1", n)
+	}
+}
+
+// TestEngineKeepsItsProgram checks that an Engine does not change when the
+// program it was compiled from does: it keeps its own copy of every rule's
+// conditions, tiers, windows and multipliers.
+func TestEngineKeepsItsProgram(t *testing.T) {
+	p := incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: []incentive.Rule{{
+		ID: "buy", Kind: "points", Event: qun.EventFilter{Name: "purchase", Where: []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{"online"}}}},
+		Points: dec("5"), Tiers: []string{"gold"}, Active: &incentive.Window{From: qun.DateOf(t0)},
+		Multipliers: []incentive.Multiplier{{Name: "double", Factor: dec("2"), Member: []qun.Condition{{Prop: "city", Op: qun.OpExact, Values: []string{"shanghai"}}}}},
+	}}}
+	eng, err := incentive.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event("purchase", t0, "", "channel", "online")
+	m := incentive.Member{Tier: "gold", Attrs: map[string]string{"city": "shanghai"}}
+	before := eng.Evaluate(ev, m, incentive.RuleState{}, t0)
+	r := &p.Rules[0]
+	r.Event.Where[0].Values[0] = "offline"
+	r.Tiers[0] = "silver"
+	r.Active.From = qun.DateOf(t0).AddDays(1)
+	r.Multipliers[0].Member[0].Values[0] = "beijing"
+	r.Multipliers[0].Factor = dec("3")
+	after := eng.Evaluate(ev, m, incentive.RuleState{}, t0)
+	if diff := cmp.Diff(views(before), views(after)); diff != "" || len(after.Awards) != 1 || !after.Awards[0].Points.Equal(dec("10")) {
+		t.Errorf("the engine changed with the program it was compiled from (-before +after):\n%s", diff)
+	}
+	if got := eng.Program().Rules[0].Event.Where[0].Values[0]; got != "online" {
+		t.Errorf("Program() = %q, want the program as compiled", got)
 	}
 }

@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -13,49 +14,90 @@ import (
 
 // Evaluate applies the earning rules to one event: which rules match the
 // event and the member, and what each awards at now, within its caps,
-// cooldown and budget. It is deterministic and changes nothing; the host
-// (or the [Ledger]) applies the decision. Campaign windows are read on the
-// event's local date; caps and cooldowns count by now, when the award is
-// made, so that a late event cannot reopen a day that is over.
+// cooldown and budget as s records them. It is deterministic and changes
+// nothing; the host (or the [Ledger]) applies the decision. Campaign
+// windows are read on the event's local date; caps and cooldowns count by
+// now, when the award is made, so that a late event cannot reopen a day
+// that is over.
 //
-// Evaluate allocates only its result.
-func (e *Engine) Evaluate(ev qun.Event, m Member, now time.Time) Decision {
+// Evaluate allocates only its result: the awards, one slice of the names
+// of the multipliers that applied, shared by the awards, and the amounts
+// that are not small whole numbers of units (an amount under 2048 units
+// comes from a table; a rule with more than four multipliers, and a
+// per-unit award that rounding changed, allocate their factor and
+// unrounded amount).
+func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) Decision {
 	idx := e.byName[ev.Name]
 	if len(idx) == 0 {
 		return Decision{}
 	}
-	var d Decision
-	ctx := evalContext{e: e, ev: ev, m: m, now: now}
+	x := evalContext{e: e, ev: &ev, m: &m, s: &s, now: now}
+	// First pass: which rules match, and which multipliers apply, so that
+	// the result is allocated once and exactly.
+	var buf [64]match
+	matched := buf[:0]
+	names := 0
 	for _, i := range idx {
 		c := &e.rules[i]
-		if !c.matches(&ctx) {
+		if !c.matches(&x) {
 			continue
 		}
-		if d.Awards == nil {
-			d.Awards = make([]Award, 0, len(idx))
-		}
-		d.Awards = append(d.Awards, Award{})
-		c.award(&ctx, &d.Awards[len(d.Awards)-1])
+		mask := c.applied(&x)
+		matched = append(matched, match{rule: int32(i), mask: mask})
+		names += bits.OnesCount32(mask)
 		if c.r.Stop {
 			break
 		}
 	}
+	if len(matched) == 0 {
+		return Decision{}
+	}
+	d := Decision{Awards: make([]Award, len(matched))}
+	var draws drawTable
+	var pool []string
+	if names > 0 {
+		pool = make([]string, 0, names)
+	}
+	for j, mt := range matched {
+		c := &e.rules[mt.rule]
+		a := &d.Awards[j] // filled in place: an Award is large
+		if mt.mask != 0 {
+			from := len(pool)
+			for i := range c.r.Multipliers {
+				if mt.mask&(1<<i) != 0 {
+					pool = append(pool, c.r.Multipliers[i].Name)
+				}
+			}
+			a.Multipliers = pool[from:len(pool):len(pool)] // appending copies
+		}
+		c.award(&x, &draws, mt.mask, a)
+	}
 	return d
 }
 
-// evalContext is what one evaluation shares between rules: dates computed
-// once, and the budget drawn by earlier rules.
+// match is a rule that matched, with the multipliers that apply.
+type match struct {
+	rule int32
+	mask uint32
+}
+
+// evalContext is what one evaluation shares between rules: the inputs,
+// the event's value and dates computed once, and the budget drawn by
+// earlier rules.
 type evalContext struct {
 	e        *Engine
-	ev       qun.Event
-	m        Member
+	ev       *qun.Event // Evaluate's own parameters, which stay on its stack
+	m        *Member
+	s        *RuleState
 	now      time.Time
 	evDate   qun.Date
 	nowIndex [3]int64 // day, week, month of now
+	value    fx       // the event's value, if haveValue
 	haveEv   bool
 	haveNow  bool
-	drawn    [4]draw
-	more     []draw
+	valueOK  int8  // 0 not computed, 1 fits an fx, -1 does not
+	props    slots // the event's properties the rules test
+	attrs    slots // the member's attributes the rules test
 }
 
 type draw struct {
@@ -72,40 +114,87 @@ func (x *evalContext) eventDate() qun.Date {
 
 func (x *evalContext) periods() *[3]int64 {
 	if !x.haveNow {
-		d := x.e.cal.Date(x.now)
-		for i, g := range [3]qun.Grain{qun.Day, qun.Week, qun.Month} {
-			x.nowIndex[i] = x.e.cal.PeriodOn(g, d).Index()
-		}
+		x.nowIndex = x.e.periodsAt(x.now)
 		x.haveNow = true
 	}
 	return &x.nowIndex
 }
 
-// drawnFrom returns what earlier rules of this evaluation drew from a
-// budget, and where to add more.
-func (x *evalContext) drawnFrom(name string) *int64 {
-	for i := range x.drawn {
-		if x.drawn[i].name == name {
-			return &x.drawn[i].units
-		}
-		if x.drawn[i].name == "" {
-			x.drawn[i].name = name
-			return &x.drawn[i].units
+// eventValue returns the event's value as an fx, if it fits one.
+func (x *evalContext) eventValue() (fx, bool) {
+	if x.valueOK == 0 {
+		x.valueOK = -1
+		if v, ok := fxOf(x.ev.Value.Decimal); ok {
+			x.value, x.valueOK = v, 1
 		}
 	}
-	for i := range x.more {
-		if x.more[i].name == name {
-			return &x.more[i].units
+	return x.value, x.valueOK > 0
+}
+
+// periodsAt returns the indexes of the day, week and month of t in the
+// program's calendar, which caps count in: [qun.Calendar.Index]'s, from
+// one zone lookup (a property pins them equal).
+func (e *Engine) periodsAt(t time.Time) [3]int64 {
+	local := t.In(e.loc)
+	_, offset := local.Zone()
+	day := floorDiv(t.Unix()+int64(offset), 86400)
+	year, month, _ := local.Date()
+	return [3]int64{day, floorDiv(day-e.weekAnchor, 7), int64(year)*12 + int64(month) - 1}
+}
+
+// floorDiv is a / b rounded toward negative infinity, for b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
+// capLimits are the limits of the periodic caps (day, week, month), in
+// the order of crule.caps, periodsAt and Usage's tallies.
+var capLimits = [3]Limit{LimitDay, LimitWeek, LimitMonth}
+
+// drawTable holds what the rules of one evaluation drew from each budget.
+// It is apart from the evalContext, which points to the evaluation's
+// inputs, so that growing it cannot move them to the heap.
+type drawTable struct {
+	drawn [4]draw
+	more  []draw
+}
+
+// from returns what earlier rules of this evaluation drew from a budget,
+// and where to add more.
+func (d *drawTable) from(name string) *int64 {
+	for i := range d.drawn {
+		if d.drawn[i].name == name {
+			return &d.drawn[i].units
+		}
+		if d.drawn[i].name == "" {
+			d.drawn[i].name = name
+			return &d.drawn[i].units
 		}
 	}
-	x.more = append(x.more, draw{name: name})
-	return &x.more[len(x.more)-1].units
+	for i := range d.more {
+		if d.more[i].name == name {
+			return &d.more[i].units
+		}
+	}
+	d.more = append(d.more, draw{name: name})
+	return &d.more[len(d.more)-1].units
 }
 
 // matches reports whether the rule applies to the event and the member.
+// The event's name is known to match: the engine dispatches by name.
 func (c *crule) matches(x *evalContext) bool {
 	r := c.r
-	if !r.Event.Match(x.ev) || !inTiers(x.m.Tier, r.Tiers) || !holdAll(r.Member, x.m.Attrs) {
+	for _, sc := range c.where {
+		v, ok := x.props.get(sc.slot, sc.c.Prop, x.ev.Props)
+		if !sc.c.Holds(v, ok) {
+			return false
+		}
+	}
+	if !inTiers(x.m.Tier, r.Tiers) || !x.holdAll(c.member) {
 		return false
 	}
 	if r.Active != nil && !r.Active.Contains(x.eventDate()) {
@@ -121,14 +210,48 @@ func inTiers(tier string, tiers []string) bool {
 	return len(tiers) == 0 || slices.Contains(tiers, tier)
 }
 
-func holdAll(conds []qun.Condition, attrs map[string]string) bool {
-	for _, c := range conds {
-		v, ok := attrs[c.Prop]
-		if !c.Holds(v, ok) {
+// holdAll reports whether the member's attributes meet every condition.
+func (x *evalContext) holdAll(conds []slotCond) bool {
+	for _, sc := range conds {
+		v, ok := x.attrs.get(sc.slot, sc.c.Prop, x.m.Attrs)
+		if !sc.c.Holds(v, ok) {
 			return false
 		}
 	}
 	return true
+}
+
+// slotCond is a condition compiled with the slot of its property (or
+// attribute) in an evaluation's cache, or -1 when it has none.
+type slotCond struct {
+	c    *qun.Condition
+	slot int
+}
+
+// maxSlots is how many event properties, and how many member attributes,
+// an evaluation caches: rules tend to test the same few, and each is then
+// looked up in its map once per evaluation, not once per rule.
+const maxSlots = 8
+
+// slots caches the values of properties (or attributes) by slot.
+type slots struct {
+	seen   uint8
+	ok     [maxSlots]bool
+	values [maxSlots]string
+}
+
+// get returns the value of the property name, which has the given slot,
+// from the cache or from m.
+func (s *slots) get(slot int, name string, m map[string]string) (string, bool) {
+	if slot < 0 {
+		v, ok := m[name]
+		return v, ok
+	}
+	if bit := uint8(1) << slot; s.seen&bit == 0 {
+		s.values[slot], s.ok[slot] = m[name]
+		s.seen |= bit
+	}
+	return s.values[slot], s.ok[slot]
 }
 
 // applied returns the bitmask of the rule's multipliers that apply.
@@ -136,7 +259,7 @@ func (c *crule) applied(x *evalContext) uint32 {
 	var mask uint32
 	for i := range c.r.Multipliers {
 		mu := &c.r.Multipliers[i]
-		if inTiers(x.m.Tier, mu.Tiers) && holdAll(mu.Member, x.m.Attrs) &&
+		if inTiers(x.m.Tier, mu.Tiers) && x.holdAll(c.mulMember[i]) &&
 			(mu.Window == nil || mu.Window.Contains(x.eventDate())) {
 			mask |= 1 << i
 		}
@@ -146,32 +269,34 @@ func (c *crule) applied(x *evalContext) uint32 {
 
 var one = decimal.New(1, 0)
 
-// award computes the rule's award for a matching event into a.
-func (c *crule) award(x *evalContext, a *Award) {
-	r := c.r
-	scale := c.kind.Scale
-	*a = Award{Rule: r.ID, Kind: r.Kind, Factor: one}
-	u := x.m.usage(r.ID)
-	mask := c.applied(x)
-	if mask != 0 {
-		n := 0
-		for i := range r.Multipliers {
-			if mask&(1<<i) != 0 {
-				a.Multipliers = append(a.Multipliers, r.Multipliers[i].Name)
-				if n == 0 {
-					a.Factor = r.Multipliers[i].Factor
-				} else {
-					a.Factor = a.Factor.Mul(r.Multipliers[i].Factor)
-				}
-				n++
-			}
+// factor returns the product of the multipliers in mask, from the table
+// compiled for rules with up to four multipliers.
+func (c *crule) factor(mask uint32) decimal.Decimal {
+	if int(mask) < len(c.products) {
+		return c.products[mask]
+	}
+	f := one
+	for i := range c.r.Multipliers {
+		if mask&(1<<i) != 0 {
+			f = f.Mul(c.r.Multipliers[i].Factor)
 		}
 	}
+	return f
+}
+
+// award computes the rule's award for a matching event into a, whose
+// Multipliers are already set.
+func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
+	r := c.r
+	scale := c.kind.Scale
+	a.Rule, a.Kind = r.ID, r.Kind
+	a.Factor = c.factor(mask)
+	u := x.s.usageHint(r.ID, c.idRank)
 	if c.cooldown > 0 && u != nil && !u.Last.IsZero() && x.now.Sub(u.Last) < c.cooldown {
 		a.Limit = LimitCooldown
 		return
 	}
-	base, want, ok := c.amounts(x.ev.Value.Decimal, mask, false)
+	base, want, q, ok := c.amounts(x, mask)
 	if !ok {
 		a.Limit = LimitOverflow
 		return
@@ -184,6 +309,13 @@ func (c *crule) award(x *evalContext, a *Award) {
 		}
 	}
 	a.Base = x.e.amount(base, scale)
+	if q.den == 0 { // computed in decimal: rare, and allowed to allocate
+		if num, den := c.exactBase(x.ev.Value.Decimal); !num.Equal(a.Base.Mul(den)) {
+			a.Unrounded, _ = num.QuoRem(den, unroundedPlaces)
+		}
+	} else if !q.exactAt(scale, base) {
+		a.Unrounded = q.truncated()
+	}
 	points, limit := want, LimitNone
 	cut := func(room int64, l Limit) {
 		if room < points {
@@ -194,7 +326,7 @@ func (c *crule) award(x *evalContext, a *Award) {
 		idx := x.periods()
 		for i, t := range c.tallies(u) {
 			if c.caps[i] >= 0 {
-				cut(c.caps[i]-tallyUsed(t, idx[i], scale), LimitDay+Limit(i))
+				cut(c.caps[i]-tallyUsed(t, idx[i], scale), capLimits[i])
 			}
 		}
 	}
@@ -208,23 +340,23 @@ func (c *crule) award(x *evalContext, a *Award) {
 	if c.caps[4] >= 0 {
 		name := r.Caps.Budget.Name
 		used := int64(0)
-		for _, b := range x.m.Budgets {
-			if b.Name == name {
-				used = unitsOrMax(b.Used, scale)
+		for i := range x.s.Budgets {
+			if x.s.Budgets[i].Name == name {
+				used = unitsOrMax(x.s.Budgets[i].Used, scale)
 			}
 		}
-		drawn := x.drawnFrom(name)
+		drawn := draws.from(name)
 		cut(c.caps[4]-used-*drawn, LimitBudget)
 		*drawn += points
 	}
-	if points == base {
-		a.Points = a.Base
+	if want == base {
+		a.Wanted = a.Base
 	} else {
-		a.Points = x.e.amount(points, scale)
-	}
-	a.Wanted = a.Points
-	if limit != LimitNone {
 		a.Wanted = x.e.amount(want, scale)
+	}
+	a.Points = a.Wanted
+	if limit != LimitNone {
+		a.Points = x.e.amount(points, scale)
 		a.Limit = limit
 	}
 }
@@ -262,43 +394,63 @@ func add(a, b int64) (int64, bool) {
 	return s, s >= a
 }
 
-// amounts returns the rule's award for an event value, before bonus and
-// caps: the base (without multipliers) and the wanted amount (with the
+// amounts returns the rule's award for the event, before bonus and caps:
+// the base (without multipliers) and the wanted amount (with the
 // multipliers in mask), both in units of the kind, each rounded once from
-// the exact value. It computes in int64 and falls back to decimal when a
-// step would overflow; slow forces the fallback, for tests. ok is false
-// when a result does not fit in an int64.
-func (c *crule) amounts(value decimal.Decimal, mask uint32, slow bool) (base, want int64, ok bool) {
-	scale, rnd := c.kind.Scale, c.kind.Rounding
+// the exact value, and the exact base. It computes in int64 and falls back
+// to decimal when a step would overflow. ok is false when a result does not
+// fit in an int64.
+func (c *crule) amounts(x *evalContext, mask uint32) (base, want int64, q quantity, ok bool) {
+	value := x.ev.Value.Decimal
 	if c.per.m != 0 && (value.Exponent() > 60 || value.Exponent() < -60) {
-		return 0, 0, false // no award fits; and decimal would panic near int32 exponents
+		return 0, 0, quantity{}, false // no award fits; and decimal would panic near int32 exponents
 	}
-	if !slow {
-		if q, fine := c.baseQuantity(value); fine {
-			full := q
-			for i, f := range c.factors {
-				if mask&(1<<i) != 0 && fine {
-					full, fine = full.times(f)
-				}
-			}
-			if fine {
-				base, ok1 := q.round(scale, rnd)
-				want, ok2 := full.round(scale, rnd)
-				if ok1 && ok2 {
-					return base, want, true
-				}
-			}
+	v, vok := x.eventValue()
+	if q, ok = c.exactQuantity(v, vok); ok {
+		if base, want, ok = c.roundQuantity(q, mask); ok {
+			return base, want, q, true
 		}
 	}
-	num, den := c.r.Points, one
-	if c.per.m != 0 {
-		if c.r.WholeUnits {
-			count, _ := value.QuoRem(c.r.Per, 0)
-			num = count.Mul(c.r.Points)
-		} else {
-			num, den = value.Mul(c.r.Points), c.r.Per
+	base, want, ok = c.slowAmounts(value, mask)
+	return base, want, quantity{}, ok // den 0: no exact quantity
+}
+
+// exactQuantity returns the exact award before multipliers for an event
+// value v (vok false if it does not fit an fx), if it fits a quantity.
+func (c *crule) exactQuantity(v fx, vok bool) (quantity, bool) {
+	switch {
+	case c.per.m == 0:
+		return quantity{c.points.m, 1, c.points.e}, true
+	case vok:
+		return c.baseQuantity(v)
+	}
+	return quantity{}, false
+}
+
+// roundQuantity rounds the exact base q, and q times the multipliers in
+// mask, to units of the kind, in int64; ok is false if a step overflows.
+func (c *crule) roundQuantity(q quantity, mask uint32) (base, want int64, ok bool) {
+	scale, rnd := c.kind.Scale, c.kind.Rounding
+	full := q
+	fine := true
+	for i, f := range c.factors {
+		if mask&(1<<i) != 0 && fine {
+			full, fine = full.times(f)
 		}
 	}
+	if !fine {
+		return 0, 0, false
+	}
+	base, ok1 := q.round(scale, rnd)
+	want, ok2 := full.round(scale, rnd)
+	return base, want, ok1 && ok2
+}
+
+// slowAmounts computes what amounts does in decimal, which cannot
+// overflow; a rapid property pins the two to the same results.
+func (c *crule) slowAmounts(value decimal.Decimal, mask uint32) (base, want int64, ok bool) {
+	scale, rnd := c.kind.Scale, c.kind.Rounding
+	num, den := c.exactBase(value)
 	baseDec := rnd.divRound(num, den, scale)
 	for i := range c.r.Multipliers {
 		if mask&(1<<i) != 0 {
@@ -311,15 +463,54 @@ func (c *crule) amounts(value decimal.Decimal, mask uint32, slow bool) (base, wa
 	return base, want, ok1 && ok2
 }
 
-// baseQuantity returns the exact award before multipliers, if it fits.
-func (c *crule) baseQuantity(value decimal.Decimal) (quantity, bool) {
-	if c.per.m == 0 {
-		return quantity{c.points.m, 1, c.points.e}, true
+// exactBase returns the award before multipliers as the fraction num/den.
+func (c *crule) exactBase(value decimal.Decimal) (num, den decimal.Decimal) {
+	num, den = c.r.Points, one
+	if c.per.m != 0 {
+		if c.r.WholeUnits {
+			count, _ := value.QuoRem(c.r.Per, 0)
+			num = count.Mul(c.r.Points)
+		} else {
+			num, den = value.Mul(c.r.Points), c.r.Per
+		}
 	}
-	v, ok := fxOf(value)
+	return num, den
+}
+
+// unroundedPlaces is how many decimal places [Award.Unrounded] keeps.
+const unroundedPlaces = 9
+
+// exactAt reports whether q is exactly units of 10^-scale, so that
+// rounding it changed nothing.
+func (q quantity) exactAt(scale int32, units int64) bool {
+	// q == units × 10^-scale  ⟺  num × 10^(exp+scale) == units × den
+	lhs, rhs := q.num, units
+	var ok bool
+	if shift := q.exp + scale; shift >= 0 {
+		lhs, ok = scaleUp(lhs, shift)
+	} else {
+		rhs, ok = scaleUp(rhs, -shift)
+	}
 	if !ok {
-		return quantity{}, false
+		return false
 	}
+	r, ok := mul(rhs, q.den)
+	return ok && lhs == r
+}
+
+// truncated returns q as a decimal truncated to unroundedPlaces places,
+// for [Award.Unrounded].
+func (q quantity) truncated() decimal.Decimal {
+	if n, ok := q.round(unroundedPlaces, Down); ok {
+		return fromUnits(n, unroundedPlaces)
+	}
+	t, _ := decimal.New(q.num, q.exp).QuoRem(decimal.NewFromInt(q.den), unroundedPlaces)
+	return t
+}
+
+// baseQuantity returns the exact award before multipliers of a per-unit
+// rule for the event's value v, if it fits.
+func (c *crule) baseQuantity(v fx) (quantity, bool) {
 	if c.r.WholeUnits {
 		// count = floor(v / per), an integer.
 		var count int64
@@ -343,14 +534,13 @@ func (c *crule) baseQuantity(value decimal.Decimal) (quantity, bool) {
 	return quantity{n, c.per.m, v.e + c.points.e - c.per.e}, ok
 }
 
-// recordUsage adds the awards to the account's rule usage and collects
-// their budget draws.
+// recordUsage checks the awards of an earn against the account's rule
+// usage as it is now, adds them to it, and collects their budget draws.
+// An award that a cap, the cooldown or a used first-time bonus no longer
+// allows (the usage changed since the rules decided) fails with
+// ErrStaleDecision, so that no path past the Engine can exceed a cap.
 func (t *tx) recordUsage(awards []Award) error {
-	idx := t.e.cal.Date(t.now)
-	var periods [3]int64
-	for i, g := range [3]qun.Grain{qun.Day, qun.Week, qun.Month} {
-		periods[i] = t.e.cal.PeriodOn(g, idx).Index()
-	}
+	periods := t.e.periodsAt(t.now)
 	for i, aw := range awards {
 		field := fmt.Sprintf("awards[%d]", i)
 		if aw.Kind != t.a.ID.Kind {
@@ -366,8 +556,16 @@ func (t *tx) recordUsage(awards []Award) error {
 		if aw.Points.Sign() == 0 {
 			continue
 		}
+		c := &t.e.rules[ci]
 		j, found := slices.BinarySearchFunc(t.a.Usage, aw.Rule, func(u Usage, r string) int { return strings.Compare(u.Rule, r) })
-		if !found {
+		if found {
+			if err := c.allows(&t.a.Usage[j], aw, periods, t.now); err != nil {
+				return fmt.Errorf("incentive: earn %s: %w", t.a.ID, err)
+			}
+		} else {
+			if err := c.allows(nil, aw, periods, t.now); err != nil {
+				return fmt.Errorf("incentive: earn %s: %w", t.a.ID, err)
+			}
 			t.a.Usage = slices.Insert(t.a.Usage, j, Usage{Rule: aw.Rule})
 		}
 		u := &t.a.Usage[j]
@@ -383,13 +581,52 @@ func (t *tx) recordUsage(awards []Award) error {
 				tally.Points = tally.Points.Add(aw.Points)
 			}
 		}
-		if b := t.e.rules[ci].r.Caps.Budget; b.Name != "" {
+		if b := c.r.Caps.Budget; b.Name != "" {
 			k := slices.IndexFunc(t.draws, func(d BudgetDraw) bool { return d.Name == b.Name })
 			if k < 0 {
 				t.draws = append(t.draws, BudgetDraw{Name: b.Name, Points: decimal.Zero, Limit: b.Limit})
 				k = len(t.draws) - 1
 			}
 			t.draws[k].Points = t.draws[k].Points.Add(aw.Points)
+		}
+	}
+	return nil
+}
+
+// allows checks an award of the rule against its usage u (nil if none)
+// at now: the cooldown, the first-time bonus and every periodic and
+// lifetime cap, as Evaluate does. The campaign budget is the store's to
+// check, atomically with the append.
+func (c *crule) allows(u *Usage, aw Award, periods [3]int64, now time.Time) error {
+	stale := func(format string, args ...any) error {
+		return fmt.Errorf("award of rule %q: %s: %w", c.r.ID, fmt.Sprintf(format, args...), ErrStaleDecision)
+	}
+	if u != nil && c.cooldown > 0 && !u.Last.IsZero() && now.Sub(u.Last) < c.cooldown {
+		return stale("its cooldown has not passed since %v", u.Last)
+	}
+	if u != nil && u.Awards > 0 && aw.Bonus.Sign() > 0 {
+		return stale("its first-time bonus was given already")
+	}
+	scale := c.kind.Scale
+	points, ok := units(aw.Points, scale)
+	if !ok {
+		return stale("%s points pass every cap", aw.Points)
+	}
+	for i, t := range c.tallies(u) {
+		if c.caps[i] < 0 {
+			continue
+		}
+		if used, fine := add(tallyUsed(t, periods[i], scale), points); !fine || used > c.caps[i] {
+			return stale("it would pass the %s", capLimits[i].phrase())
+		}
+	}
+	if c.caps[3] >= 0 {
+		used := int64(0)
+		if u != nil {
+			used = unitsOrMax(u.Points, scale)
+		}
+		if total, fine := add(used, points); !fine || total > c.caps[3] {
+			return stale("it would pass the %s", LimitLifetime.phrase())
 		}
 	}
 	return nil

@@ -80,10 +80,18 @@ func divRound(num, den int64, r Rounding) int64 {
 	return q
 }
 
-// units returns d as a count of 10^-scale, rounding up what is finer, and
-// whether it fits. Amounts read from accounts are at the scale already;
+// units returns d, which is not negative, as a count of 10^-scale,
+// rounding up what is finer, and whether it fits. Amounts read from accounts are at the scale already;
 // rounding up keeps a cap from being exceeded if one is not.
 func units(d decimal.Decimal, scale int32) (int64, bool) {
+	// Amounts at the scale or coarser, the usual case, need no stripping
+	// of trailing zeros: 18 digits fit an int64, and so does the shift
+	// when the product stays under 10^18.
+	if shift := d.Exponent() + scale; shift >= 0 && shift < int32(len(pow10)) {
+		if n := d.NumDigits(); n <= 18 && int(shift)+n <= 18 {
+			return d.CoefficientInt64() * pow10[shift], true
+		}
+	}
 	f, ok := fxOf(d)
 	if !ok {
 		return 0, false

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"testing"
+	"time"
 
 	"github.com/qunkit/qun"
 	"github.com/shopspring/decimal"
@@ -22,6 +23,8 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 		if rapid.Bool().Draw(t, "per unit") {
 			r.Per = dec("per", 1e4, 3)
 			r.WholeUnits = rapid.Bool().Draw(t, "whole units")
+		} else if r.Points = r.Points.Truncate(kind.Scale); r.Points.IsZero() {
+			r.Points = decimal.New(1, -kind.Scale) // a fixed award is exact at the scale
 		}
 		for i := range rapid.IntRange(0, 3).Draw(t, "multipliers") {
 			r.Multipliers = append(r.Multipliers, Multiplier{Name: string(rune('a' + i)), Factor: dec("factor", 1e4, 3)})
@@ -35,10 +38,28 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 		}
 		c := &eng.rules[0]
 		mask := uint32(rapid.IntRange(0, 7).Draw(t, "mask"))
-		base, want, ok := c.amounts(value, mask, false)
-		sBase, sWant, sOK := c.amounts(value, mask, true)
-		if ok != sOK || ok && (base != sBase || want != sWant) {
+		v, vok := fxOf(value)
+		var base, want int64
+		q, ok := c.exactQuantity(v, vok)
+		if ok {
+			base, want, ok = c.roundQuantity(q, mask)
+		}
+		sBase, sWant, sOK := c.slowAmounts(value, mask)
+		if !ok {
+			return // the int64 path overflowed: Evaluate takes the decimal path
+		}
+		if !sOK || base != sBase || want != sWant {
 			t.Fatalf("int64: %d, %d, %v; decimal: %d, %d, %v", base, want, ok, sBase, sWant, sOK)
+		}
+		// The unrounded base Explain shows: present exactly when rounding
+		// changed the base, and the exact value cut to 9 places.
+		num, den := c.exactBase(value)
+		exact := num.Equal(fromUnits(base, kind.Scale).Mul(den))
+		if q.exactAt(kind.Scale, base) != exact {
+			t.Fatalf("exactAt = %v, but %s/%s rounded is %d units", !exact, num, den, base)
+		}
+		if want, _ := num.QuoRem(den, unroundedPlaces); !exact && !q.truncated().Equal(want) {
+			t.Fatalf("truncated = %s, want %s", q.truncated(), want)
 		}
 	})
 }
@@ -58,6 +79,52 @@ func TestDivRoundMatchesDecimal(t *testing.T) {
 			if d := decimal.NewFromInt(num).DivRound(decimal.NewFromInt(den), 0); !d.Equal(want) {
 				t.Fatalf("%d/%d half up: %s, decimal.DivRound %s", num, den, want, d)
 			}
+		}
+	})
+}
+
+// TestPeriodsAtMatchCalendar pins the engine's day, week and month indexes
+// of an instant, computed from one zone lookup, to qun.Calendar.Index, in
+// zones with DST (New York, Lord Howe's half hour, Santiago's midnight
+// changes) and without, for every first day of the week.
+func TestPeriodsAtMatchCalendar(t *testing.T) {
+	zones := []string{"Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Pacific/Apia", "UTC"}
+	rapid.Check(t, func(t *rapid.T) {
+		cal := qun.Calendar{Zone: qun.MustLoadZone(rapid.SampledFrom(zones).Draw(t, "zone")), WeekStart: time.Weekday(rapid.IntRange(0, 6).Draw(t, "week start"))}
+		eng, err := Compile(Program{Calendar: cal, Kinds: []Kind{{Name: "k"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// From 1950 to 2100, and often within an hour of a DST change.
+		at := time.Unix(rapid.Int64Range(-631152000, 4102444800).Draw(t, "unix"), 0)
+		if rapid.Bool().Draw(t, "near a transition") {
+			if _, end := at.In(cal.Location()).ZoneBounds(); !end.IsZero() {
+				at = end.Add(time.Duration(rapid.Int64Range(-3600, 3600).Draw(t, "seconds from it")) * time.Second)
+			}
+		}
+		got := eng.periodsAt(at)
+		want := [3]int64{cal.Index(qun.Day, at), cal.Index(qun.Week, at), cal.Index(qun.Month, at)}
+		if got != want {
+			t.Fatalf("%v in %s: periodsAt = %v, Calendar.Index = %v", at, cal.Zone, got, want)
+		}
+	})
+}
+
+// TestUnitsMatchDecimal pins units, and its fast path for amounts at the
+// scale or coarser, to decimal arithmetic: d (not negative: caps, tallies,
+// usage and budgets) in units of 10^-scale, rounded up, or not ok when it
+// does not fit an int64.
+func TestUnitsMatchDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := decimal.New(rapid.Int64Range(0, 1e18).Draw(t, "coefficient"), int32(rapid.IntRange(-12, 12).Draw(t, "exponent")))
+		scale := int32(rapid.IntRange(0, maxScale).Draw(t, "scale"))
+		got, ok := units(d, scale)
+		want := d.Shift(scale).RoundCeil(0)
+		switch {
+		case ok && !decimal.NewFromInt(got).Equal(want):
+			t.Fatalf("units(%s, %d) = %d, want %s", d, scale, got, want)
+		case !ok && want.LessThan(decimal.New(1, 18)):
+			t.Fatalf("units(%s, %d) does not fit, but %s does", d, scale, want)
 		}
 	})
 }

@@ -50,7 +50,13 @@ const maxScale = 6
 
 // Validate reports every problem with k, joined: the name must be a name,
 // the scale within 0 to 6, the enums known, the pending period not negative
-// and the expiry valid.
+// and the expiry valid; and no lot may expire before its pending period is
+// over. For an expiry counted from earning, the pending period must be
+// shorter than After, or than Periods periods of End less a day (a month
+// counts 28 days, a year 365; the day is a margin for DST changes and
+// skipped days). So {"end":"year"} with a pending period is refused, since
+// points earned on 31 December would expire before they could be spent;
+// {"end":"year","periods":1} or "from":"available" serve.
 func (k Kind) Validate() error {
 	var errs []error
 	if reason := nameProblem(k.Name); reason != "" {
@@ -65,7 +71,12 @@ func (k Kind) Validate() error {
 	if k.Pending < 0 {
 		errs = append(errs, qun.Invalid("pending", "must not be negative"))
 	}
-	errs = append(errs, qun.Within("expiry", k.Expiry.Validate()))
+	if err := k.Expiry.Validate(); err != nil {
+		errs = append(errs, qun.Within("expiry", err))
+	} else if k.Pending > 0 && !k.Expiry.Never() && k.Expiry.From == ExpiryFromEarned && time.Duration(k.Pending) >= k.Expiry.shortest() {
+		errs = append(errs, qun.Invalid("expiry", "points earned under it could expire before their %s pending period is over: "+
+			"expire later, or count from when they become available (\"from\":\"available\")", k.Pending))
+	}
 	if !k.Reversal.IsValid() {
 		errs = append(errs, qun.Invalid("reversal", "not a reversal policy"))
 	}
@@ -83,6 +94,15 @@ func (k Kind) exact(d decimal.Decimal) bool {
 
 // availableAt returns when points earned at t can be spent.
 func (k Kind) availableAt(t time.Time) time.Time { return t.Add(time.Duration(k.Pending)) }
+
+// expiresAt returns when points earned at earned, available at available,
+// expire in cal; the zero time means never.
+func (k Kind) expiresAt(earned, available time.Time, cal qun.Calendar) time.Time {
+	if k.Expiry.From == ExpiryFromAvailable {
+		return k.Expiry.At(available, cal)
+	}
+	return k.Expiry.At(earned, cal)
+}
 
 // Rounding is how an amount is brought to a scale. The zero value is Down.
 type Rounding uint8
@@ -171,25 +191,85 @@ func (r Rounding) divRound(num, den decimal.Decimal, places int32) decimal.Decim
 }
 
 // Expiry says when earned points expire: never (the zero value), a fixed
-// time after they become available, or at the end of a calendar period
-// counted in the program's calendar. The clock starts when the points
-// become available, after any pending period, as in Open Loyalty, whose
-// lots expire a number of days after they are unlocked.
+// time after they were earned, or at the end of a calendar period counted
+// in the program's calendar.
+//
+// The clock starts when the points are earned, as operators' rules read
+// ("valid for 30 days after they are earned"; 积分年底清零, cleared at the
+// end of the year they were earned in) and as the 2017 Open Loyalty
+// framework dated its points transfers, from their creation. A kind with a
+// pending period may count from when the points become available instead
+// (From: [ExpiryFromAvailable]), as later Open Loyalty releases do for
+// locked points, so that a return window does not shorten the time a
+// member has to spend them. Either way a lot never expires before it can
+// be spent: [Kind.Validate] refuses a pending period that could outlast
+// the expiry.
 //
 // Its JSON forms are {} (never), {"after":"720h"}, {"end":"year"} (at the
-// end of the year the points became available in: 积分年底清零),
-// {"end":"year","periods":1} (at the end of the following year) and
+// end of the year the points were earned in: 积分年底清零),
+// {"end":"year","periods":1} (at the end of the following year),
 // {"end":"day","periods":30} (at the end of the 30th day after: Open
-// Loyalty's "after X days", which expire at the end of a day).
+// Loyalty's "after X days", which expire at the end of a day), and any of
+// these with "from":"available".
 type Expiry struct {
 	// After is the time after which points expire. It excludes End.
 	After qun.Duration `json:"after,omitzero"`
 	// End makes points expire when a period of this grain ends: the first
 	// instant of the next one, in the program's calendar.
 	End qun.Grain `json:"end,omitzero"`
-	// Periods counts whole periods of grain End after the one in which the
-	// points became available; 0 is the end of that same period.
+	// Periods counts whole periods of grain End after the one the clock
+	// starts in; 0 is the end of that same period.
 	Periods int `json:"periods,omitzero"`
+	// From says when the clock starts: when the points are earned (the
+	// zero value) or when they become available.
+	From ExpiryFrom `json:"from,omitzero"`
+}
+
+// ExpiryFrom is when an [Expiry]'s clock starts. The zero value is
+// ExpiryFromEarned.
+type ExpiryFrom uint8
+
+// The starts of the expiry clock.
+const (
+	// ExpiryFromEarned counts from the instant the points were earned:
+	// "N days after earning", "the end of the year they were earned in".
+	// JSON "earned".
+	ExpiryFromEarned ExpiryFrom = iota
+	// ExpiryFromAvailable counts from the instant the points become
+	// available, after the kind's pending period. JSON "available".
+	ExpiryFromAvailable
+)
+
+var expiryFromNames = [...]string{ExpiryFromEarned: "earned", ExpiryFromAvailable: "available"}
+
+// IsValid reports whether f is one of the starts.
+func (f ExpiryFrom) IsValid() bool { return f <= ExpiryFromAvailable }
+
+// String returns the start's name: "earned" or "available".
+func (f ExpiryFrom) String() string {
+	if !f.IsValid() {
+		return fmt.Sprintf("ExpiryFrom(%d)", uint8(f))
+	}
+	return expiryFromNames[f]
+}
+
+// MarshalText writes the start's name; it refuses an invalid one.
+func (f ExpiryFrom) MarshalText() ([]byte, error) {
+	if !f.IsValid() {
+		return nil, fmt.Errorf("incentive: marshal expiry start %d: %w", uint8(f), qun.Invalid("", "not an expiry start"))
+	}
+	return []byte(expiryFromNames[f]), nil
+}
+
+// UnmarshalText reads a start's name.
+func (f *ExpiryFrom) UnmarshalText(text []byte) error {
+	for v := ExpiryFromEarned; v <= ExpiryFromAvailable; v++ {
+		if expiryFromNames[v] == string(text) {
+			*f = v
+			return nil
+		}
+	}
+	return fmt.Errorf("incentive: parse expiry start %q: %w", text, qun.Invalid("", "want earned or available"))
 }
 
 // Never reports whether points under e never expire.
@@ -213,11 +293,17 @@ func (e Expiry) Validate() error {
 	if e.Periods != 0 && e.End == 0 {
 		errs = append(errs, qun.Invalid("periods", "counts periods of end, which is missing"))
 	}
+	if !e.From.IsValid() {
+		errs = append(errs, qun.Invalid("from", "not an expiry start"))
+	} else if e.From != ExpiryFromEarned && e.Never() {
+		errs = append(errs, qun.Invalid("from", "starts the clock of an expiry, which is missing"))
+	}
 	return errors.Join(errs...)
 }
 
-// At returns when points that become available at t expire, in cal; the
-// zero time means never. It is always after t.
+// At returns when points expire whose clock starts at t (when they were
+// earned, or became available, as e.From says), in cal; the zero time
+// means never. It is always after t.
 func (e Expiry) At(t time.Time, cal qun.Calendar) time.Time {
 	switch {
 	case e.After > 0:
@@ -226,6 +312,32 @@ func (e Expiry) At(t time.Time, cal qun.Calendar) time.Time {
 		return cal.Period(e.End, t).Add(e.Periods).End(cal.Location())
 	}
 	return time.Time{}
+}
+
+// shortest is a lower bound of the time from any instant to its expiry:
+// After, or Periods whole periods of the shortest length grain End has
+// (28 days a month, 89 a quarter, 365 a year), less a day for a zone
+// that moves its clocks or skips a calendar day (Pacific/Apia skipped 30
+// December 2011).
+func (e Expiry) shortest() time.Duration {
+	if e.After > 0 {
+		return time.Duration(e.After)
+	}
+	day := 24 * time.Hour
+	var n time.Duration
+	switch e.End {
+	case qun.Day:
+		n = day
+	case qun.Week:
+		n = 7 * day
+	case qun.Month:
+		n = 28 * day
+	case qun.Quarter:
+		n = 89 * day
+	case qun.Year:
+		n = 365 * day
+	}
+	return time.Duration(e.Periods)*n - day
 }
 
 // Reversal is what reversing an earn (a refund) does when some of the

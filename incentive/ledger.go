@@ -20,14 +20,47 @@ import (
 // a replay returns the original result flagged Duplicate, and a different
 // request under a used key fails with [ErrIdempotencyConflict].
 //
-// A Ledger is safe for concurrent use if its Store is; its fields must not
-// change once it is in use.
+// Make one with [NewLedger], which checks its parts; a Ledger without a
+// Store or an Engine refuses every operation with an error matching
+// [qun.ErrInvalid] rather than panic. A Ledger is safe for concurrent use
+// if its Store is; its fields must not change once it is in use.
 type Ledger struct {
 	Store  Store
 	Engine *Engine
 	// Attempts bounds the loads and appends one operation makes when
 	// other writers keep changing the account; 0 means 8.
 	Attempts int
+}
+
+// NewLedger returns a Ledger that keeps its accounts in store and applies
+// the operations and earning rules of engine. It fails, with an error
+// matching [qun.ErrInvalid], if either is nil.
+func NewLedger(store Store, engine *Engine) (*Ledger, error) {
+	l := &Ledger{Store: store, Engine: engine}
+	if err := l.ready(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ready reports whether l has what it needs to work.
+func (l *Ledger) ready() error {
+	switch {
+	case l == nil:
+		return fmt.Errorf("incentive: %w", qun.Invalid("ledger", "is nil; use NewLedger"))
+	case l.Store == nil || isNilStore(l.Store):
+		return fmt.Errorf("incentive: %w", qun.Invalid("ledger.store", "a Ledger needs a Store; use NewLedger"))
+	case l.Engine == nil:
+		return fmt.Errorf("incentive: %w", qun.Invalid("ledger.engine", "a Ledger needs an Engine; use NewLedger"))
+	}
+	return nil
+}
+
+// isNilStore reports whether s is a nil *MemoryStore held in the
+// interface, the one typed nil the package can recognise.
+func isNilStore(s Store) bool {
+	m, ok := s.(*MemoryStore)
+	return ok && m == nil
 }
 
 // Result is what an operation did.
@@ -70,8 +103,13 @@ func (l *Ledger) attempts() int {
 	return 8
 }
 
-// apply runs one operation with retries.
-func (l *Ledger) apply(ctx context.Context, load LoadParams, fp string, op func(Account, []Budget) (Outcome, error)) (Result, error) {
+// apply runs one operation with retries: a version conflict loads and
+// applies it again; an exhausted campaign budget does not (the same
+// request would draw the same points), nor does any other error.
+func (l *Ledger) apply(ctx context.Context, load LoadParams, fp string, op func(Account) (Outcome, error)) (Result, error) {
+	if err := l.ready(); err != nil {
+		return Result{}, err
+	}
 	id := load.Account
 	for range l.attempts() {
 		snap, err := l.Store.Load(ctx, load)
@@ -81,17 +119,14 @@ func (l *Ledger) apply(ctx context.Context, load LoadParams, fp string, op func(
 		if res, done, err := replay(id, snap.Operation, fp); done {
 			return res, err
 		}
-		out, err := op(snap.Account, snap.Budgets)
+		out, err := op(snap.Account)
 		if err != nil {
 			return Result{}, err
 		}
 		if len(out.Operation.Entries) == 0 {
 			return Result{Account: id, Key: load.Key, Version: snap.Account.Version}, nil
 		}
-		err = l.Store.Append(ctx, AppendParams{
-			Account: id, ExpectedVersion: snap.Account.Version, Next: out.Account,
-			Lots: out.Lots, Operation: out.Operation, Draws: out.Draws,
-		})
+		err = l.Store.Append(ctx, appendParams(id, snap.Account.Version, out))
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
@@ -101,6 +136,15 @@ func (l *Ledger) apply(ctx context.Context, load LoadParams, fp string, op func(
 		return Result{Account: id, Key: load.Key, Entries: out.Operation.Entries, Version: out.Account.Version}, nil
 	}
 	return Result{}, fmt.Errorf("incentive: %s: the account kept changing; gave up after %d attempts: %w", id, l.attempts(), ErrConflict)
+}
+
+// appendParams returns what Append writes for an outcome computed from
+// the account at version. Next carries no lots: they are in Lots.
+func appendParams(id AccountID, version int64, out Outcome) AppendParams {
+	next := out.Account
+	next.Lots = nil
+	return AppendParams{Account: id, ExpectedVersion: version, Next: next,
+		Lots: out.Lots, Operation: out.Operation, Draws: out.Draws}
 }
 
 // replay returns the original result of a recorded operation.
@@ -114,40 +158,47 @@ func replay(id AccountID, rec *Operation, fp string) (Result, bool, error) {
 	return Result{Account: id, Key: rec.Key, Entries: rec.Entries, Version: rec.Version, Duplicate: true}, true, nil
 }
 
-// Earn adds points as a new lot. See [Engine.Earn].
+// Earn adds points as a new lot. See [Engine.Earn]. An earn with awards
+// (from [Decision.EarnRequests]) fails with [ErrStaleDecision] if they no
+// longer hold against the account's rule usage, and with
+// [ErrBudgetExhausted] if a campaign budget ran out since the rules
+// decided: evaluate the event again, or use [Ledger.EarnEvent], which does.
 func (l *Ledger) Earn(ctx context.Context, r EarnRequest, now time.Time) (Result, error) {
-	load := LoadParams{Account: r.Account, Key: r.Key, Budgets: l.budgetsOf(r.Awards)}
-	return l.apply(ctx, load, r.Fingerprint(), func(a Account, _ []Budget) (Outcome, error) { return l.Engine.Earn(a, r, now) })
+	return l.apply(ctx, LoadParams{Account: r.Account, Key: r.Key}, r.Fingerprint(),
+		func(a Account) (Outcome, error) { return l.Engine.Earn(a, r, now) })
 }
 
 // Spend spends available points, soonest-expiring first. See
 // [Engine.Spend].
 func (l *Ledger) Spend(ctx context.Context, r SpendRequest, now time.Time) (Result, error) {
 	return l.apply(ctx, LoadParams{Account: r.Account, Key: r.Key}, r.Fingerprint(),
-		func(a Account, _ []Budget) (Outcome, error) { return l.Engine.Spend(a, r, now) })
+		func(a Account) (Outcome, error) { return l.Engine.Spend(a, r, now) })
 }
 
 // Reverse reverses an earn. See [Engine.Reverse].
 func (l *Ledger) Reverse(ctx context.Context, r ReverseRequest, now time.Time) (Result, error) {
 	return l.apply(ctx, LoadParams{Account: r.Account, Key: r.Key, Lot: r.Earn}, r.Fingerprint(),
-		func(a Account, _ []Budget) (Outcome, error) { return l.Engine.Reverse(a, r, now) })
+		func(a Account) (Outcome, error) { return l.Engine.Reverse(a, r, now) })
 }
 
 // Adjust corrects an account by hand. See [Engine.Adjust].
 func (l *Ledger) Adjust(ctx context.Context, r AdjustRequest, now time.Time) (Result, error) {
 	return l.apply(ctx, LoadParams{Account: r.Account, Key: r.Key}, r.Fingerprint(),
-		func(a Account, _ []Budget) (Outcome, error) { return l.Engine.Adjust(a, r, now) })
+		func(a Account) (Outcome, error) { return l.Engine.Adjust(a, r, now) })
 }
 
 // Expire expires the lots past their expiry. See [Engine.Expire].
 func (l *Ledger) Expire(ctx context.Context, r ExpireRequest, now time.Time) (Result, error) {
 	return l.apply(ctx, LoadParams{Account: r.Account, Key: r.Key}, r.Fingerprint(),
-		func(a Account, _ []Budget) (Outcome, error) { return l.Engine.Expire(a, r, now) })
+		func(a Account) (Outcome, error) { return l.Engine.Expire(a, r, now) })
 }
 
 // Balance returns the account's balance at now, with what expires within
 // horizon. An account never written has a zero balance.
 func (l *Ledger) Balance(ctx context.Context, id AccountID, now time.Time, horizon time.Duration) (Balance, error) {
+	if err := l.ready(); err != nil {
+		return Balance{}, err
+	}
 	snap, err := l.Store.Load(ctx, LoadParams{Account: id})
 	if err != nil {
 		return Balance{}, fmt.Errorf("incentive: load %s: %w", id, err)
@@ -159,6 +210,9 @@ func (l *Ledger) Balance(ctx context.Context, id AccountID, now time.Time, horiz
 // an error wrapping ErrNotFound: how a host asks whether an event was
 // already applied.
 func (l *Ledger) Operation(ctx context.Context, id AccountID, key string) (Operation, error) {
+	if err := l.ready(); err != nil {
+		return Operation{}, err
+	}
 	snap, err := l.Store.Load(ctx, LoadParams{Account: id, Key: key})
 	if err != nil {
 		return Operation{}, fmt.Errorf("incentive: load %s: %w", id, err)
@@ -173,6 +227,10 @@ func (l *Ledger) Operation(ctx context.Context, id AccountID, key string) (Opera
 // a page at a time. It stops after yielding an error.
 func (l *Ledger) Statement(ctx context.Context, id AccountID) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
+		if err := l.ready(); err != nil {
+			yield(Entry{}, err)
+			return
+		}
 		cursor := ""
 		for {
 			page, err := l.Store.Entries(ctx, EntriesParams{Account: id, After: cursor})
@@ -194,25 +252,47 @@ func (l *Ledger) Statement(ctx context.Context, id AccountID) iter.Seq2[Entry, e
 }
 
 // EventResult is what [Ledger.EarnEvent] did: the rules' decision, and
-// one Result per kind of points it earned.
+// one Result per kind of points the event earned in.
 type EventResult struct {
+	// Decision is what the event earned, award by award, in evaluation
+	// order. For a kind the event earned in, these are the awards recorded
+	// with its earn, now or at its first delivery (so a redelivered event
+	// explains what it earned then, not what the rules would give now);
+	// for a kind it earned nothing in, they are the rules' decision now.
 	Decision Decision `json:"decision"`
-	Results  []Result `json:"results,omitempty"`
+	// Results are the earns, one per kind the event earned in, in the
+	// order the program's rules name the kinds; a redelivered event's are
+	// flagged Duplicate.
+	Results []Result `json:"results,omitempty"`
 }
 
 // EarnEvent evaluates the earning rules for an event and earns what they
 // award, in each kind's account of the event's member in the community.
-// The event's ID is the idempotency key: a redelivered event is a
-// duplicate (in every kind it earned), and a different event under the same
-// ID fails with ErrIdempotencyConflict. The member's rule usage and the
-// campaign budgets are read from the store, so caps hold even under
-// concurrent events: when another writer changes an account in between,
-// the rules are evaluated again on fresh state.
+// m is what the host knows of the member; the rules' usage and the
+// campaign budgets are read from the store, so that caps hold even under
+// concurrent events.
 //
-// A kind in which the event earned nothing (every award capped, say)
-// records nothing, so a redelivery of the event may earn in that kind if
-// the rules allow it by then; it still earns there at most once.
+// The event's ID is the idempotency key, and [EventFingerprint] its
+// fingerprint: a redelivered event is a duplicate (in every kind it
+// earned), and a different event under the same ID fails with
+// ErrIdempotencyConflict. A kind in which the event earned nothing (every
+// award capped, say) records nothing, so a redelivery may earn in that
+// kind if the rules allow it by then; it still earns there at most once.
+//
+// Each kind's earn is an append to one account, atomic on its own, and
+// written only if that account is unchanged since the rules were
+// evaluated. When another writer changed it, or a campaign budget ran out
+// meanwhile, the kinds not yet earned in are evaluated again on fresh
+// state, up to Attempts times. Earns in different kinds are not one
+// transaction: if EarnEvent fails part way (the store fails, or the
+// accounts keep changing), the kinds already earned in stay earned, and
+// the result it returns with the error says which. Calling EarnEvent again
+// with the same event is safe: the kinds already earned in are duplicates,
+// and the others are earned.
 func (l *Ledger) EarnEvent(ctx context.Context, community string, ev qun.Event, m Member, now time.Time) (EventResult, error) {
+	if err := l.ready(); err != nil {
+		return EventResult{}, err
+	}
 	if err := ev.Validate(); err != nil {
 		return EventResult{}, qun.Within("event", err)
 	}
@@ -229,82 +309,126 @@ func (l *Ledger) EarnEvent(ctx context.Context, community string, ev qun.Event, 
 			budgets = append(budgets, b)
 		}
 	}
-	done := make(map[string]Result, len(kinds))
-	var res EventResult
+	e := eventEarn{l: l, community: community, ev: ev, kinds: kinds,
+		done: make(map[string]Result, len(kinds)), recorded: make(map[string][]Award, len(kinds))}
 	for range l.attempts() {
-		snaps := make([]Snapshot, len(kinds))
-		m.Usage, m.Budgets = nil, nil
-		for i, kind := range kinds {
-			id := AccountID{community, ev.Member, kind}
-			snap, err := l.Store.Load(ctx, LoadParams{Account: id, Key: ev.ID, Budgets: budgets})
-			if err != nil {
-				return EventResult{}, fmt.Errorf("incentive: load %s: %w", id, err)
-			}
-			snaps[i] = snap
-			m.Usage = append(m.Usage, snap.Account.Usage...)
-			m.Budgets = snap.Budgets
-			if _, ok := done[kind]; ok {
-				continue
-			}
-			if r, replayed, err := replay(id, snap.Operation, eventFingerprint(kind, ev)); replayed {
-				if err != nil {
-					return EventResult{}, err
-				}
-				done[kind] = r
-			}
+		retry, err := e.attempt(ctx, m, budgets, now)
+		if err != nil {
+			return e.result(), err
 		}
-		slices.SortFunc(m.Usage, func(a, b Usage) int { return strings.Compare(a.Rule, b.Rule) })
-		res.Decision = l.Engine.Evaluate(ev, m, now)
-		reqs := res.Decision.EarnRequests(community, ev)
-		conflict := false
-		for i, kind := range kinds {
-			if _, ok := done[kind]; ok {
-				continue
-			}
-			j := slices.IndexFunc(reqs, func(r EarnRequest) bool { return r.Account.Kind == kind })
-			if j < 0 {
-				done[kind] = Result{Account: AccountID{community, ev.Member, kind}, Key: ev.ID, Version: snaps[i].Account.Version}
-				continue
-			}
-			out, err := l.Engine.earn(snaps[i].Account, reqs[j], eventFingerprint(kind, ev), now)
-			if err != nil {
-				return EventResult{}, err
-			}
-			id := reqs[j].Account
-			err = l.Store.Append(ctx, AppendParams{
-				Account: id, ExpectedVersion: snaps[i].Account.Version, Next: out.Account,
-				Lots: out.Lots, Operation: out.Operation, Draws: out.Draws,
-			})
-			if errors.Is(err, ErrConflict) {
-				conflict = true
-				break
-			}
-			if err != nil {
-				return EventResult{}, fmt.Errorf("incentive: append to %s: %w", id, err)
-			}
-			done[kind] = Result{Account: id, Key: ev.ID, Entries: out.Operation.Entries, Version: out.Account.Version}
-		}
-		if !conflict {
-			for _, kind := range kinds {
-				if r := done[kind]; len(r.Entries) > 0 {
-					res.Results = append(res.Results, r)
-				}
-			}
-			return res, nil
+		if !retry {
+			return e.result(), nil
 		}
 	}
-	return EventResult{}, fmt.Errorf("incentive: event %q: accounts kept changing; gave up after %d attempts: %w", ev.ID, l.attempts(), ErrConflict)
+	return e.result(), fmt.Errorf("incentive: event %q: accounts kept changing; gave up after %d attempts: %w", ev.ID, l.attempts(), ErrConflict)
 }
 
-// budgetsOf returns the budgets the rules behind the awards draw from.
-func (l *Ledger) budgetsOf(awards []Award) []string {
-	var names []string
-	for _, a := range awards {
-		if i, ok := l.Engine.byID[a.Rule]; ok {
-			if b := l.Engine.rules[i].r.Caps.Budget.Name; b != "" && !slices.Contains(names, b) {
-				names = append(names, b)
-			}
+// eventEarn is the state of one EarnEvent across its attempts.
+type eventEarn struct {
+	l         *Ledger
+	community string
+	ev        qun.Event
+	kinds     []string
+	// done holds the kinds settled: earned in (now or before), or with
+	// nothing to earn.
+	done map[string]Result
+	// recorded holds the awards of the earns done, by kind.
+	recorded map[string][]Award
+	decision Decision // the latest evaluation
+}
+
+// attempt loads every kind's account, evaluates the rules and earns in the
+// kinds not yet done. It reports whether to try again on fresh state.
+func (e *eventEarn) attempt(ctx context.Context, m Member, budgets []string, now time.Time) (bool, error) {
+	l := e.l
+	snaps := make([]Snapshot, len(e.kinds))
+	var state RuleState
+	for i, kind := range e.kinds {
+		id := AccountID{e.community, e.ev.Member, kind}
+		p := LoadParams{Account: id, Key: e.ev.ID}
+		if i == 0 {
+			p.Budgets = budgets
+		}
+		snap, err := l.Store.Load(ctx, p)
+		if err != nil {
+			return false, fmt.Errorf("incentive: load %s: %w", id, err)
+		}
+		snaps[i] = snap
+		state.Usage = append(state.Usage, snap.Account.Usage...)
+		if i == 0 {
+			state.Budgets = snap.Budgets
+		}
+		if _, ok := e.done[kind]; ok {
+			continue
+		}
+		r, replayed, err := replay(id, snap.Operation, EventFingerprint(kind, e.ev))
+		if err != nil {
+			return false, err
+		}
+		if replayed {
+			e.settle(kind, r)
 		}
 	}
-	return names
+	slices.SortFunc(state.Usage, func(a, b Usage) int { return strings.Compare(a.Rule, b.Rule) })
+	e.decision = l.Engine.Evaluate(e.ev, m, state, now)
+	reqs := e.decision.EarnRequests(e.community, e.ev)
+	for i, kind := range e.kinds {
+		if _, ok := e.done[kind]; ok {
+			continue
+		}
+		id := AccountID{e.community, e.ev.Member, kind}
+		j := slices.IndexFunc(reqs, func(r EarnRequest) bool { return r.Account.Kind == kind })
+		if j < 0 {
+			e.done[kind] = Result{Account: id, Key: e.ev.ID, Version: snaps[i].Account.Version}
+			continue
+		}
+		out, err := l.Engine.Earn(snaps[i].Account, reqs[j], now)
+		if errors.Is(err, ErrStaleDecision) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		err = l.Store.Append(ctx, appendParams(id, snaps[i].Account.Version, out))
+		if errors.Is(err, ErrConflict) || errors.Is(err, ErrStaleDecision) {
+			return true, nil // another writer, or an exhausted budget: evaluate again
+		}
+		if err != nil {
+			return false, fmt.Errorf("incentive: append to %s: %w", id, err)
+		}
+		e.settle(kind, Result{Account: id, Key: e.ev.ID, Entries: out.Operation.Entries, Version: out.Account.Version})
+	}
+	return false, nil
+}
+
+// settle records a kind's earn, and the awards it recorded.
+func (e *eventEarn) settle(kind string, r Result) {
+	e.done[kind] = r
+	for _, en := range r.Entries {
+		if en.Type == EntryEarn {
+			e.recorded[kind] = append(e.recorded[kind], en.Awards...)
+		}
+	}
+}
+
+// result returns what the event earned so far: the earns, and the
+// decision with each earned kind's awards as recorded.
+func (e *eventEarn) result() EventResult {
+	var res EventResult
+	var awards []Award
+	for _, a := range e.decision.Awards {
+		if _, earned := e.recorded[a.Kind]; !earned {
+			awards = append(awards, a)
+		}
+	}
+	for _, kind := range e.kinds {
+		awards = append(awards, e.recorded[kind]...)
+		if r := e.done[kind]; len(r.Entries) > 0 {
+			res.Results = append(res.Results, r)
+		}
+	}
+	order := e.l.Engine.byID
+	slices.SortStableFunc(awards, func(a, b Award) int { return order[a.Rule] - order[b.Rule] })
+	res.Decision = Decision{Awards: awards}
+	return res
 }

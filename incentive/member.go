@@ -4,45 +4,66 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Member is what the earning rules know about a member beyond the event:
-// the tier and attributes the host supplies, and the usage of each rule and
-// campaign budget, which the [Ledger] reads from the member's accounts and
-// the store.
+// Member is what the host knows about a member that the earning rules
+// read: the tier and the attributes. The rules' own record of the member
+// (what each rule awarded before, for caps, cooldowns and first-time
+// bonuses) is kept apart, in a [RuleState], because the ledger owns it:
+// [Ledger.EarnEvent] reads it from the member's accounts, and a host never
+// has to supply it.
 type Member struct {
 	// Tier is the member's tier (会员等级), if the host has tiers.
 	Tier string `json:"tier,omitempty"`
 	// Attrs are the member's attributes: city, channel, "staff".
 	Attrs map[string]string `json:"attrs,omitempty"`
-	// Usage is each rule's usage: the Usage of the member's accounts of
-	// every kind the rules award.
+}
+
+// RuleState is what the ledger has recorded that the earning rules read
+// besides the event and the member: each rule's usage by the member (kept
+// in the member's accounts, one per kind of points) and what the campaign
+// budgets have given out. [Ledger.EarnEvent] loads it from the store; a
+// host that evaluates on its own passes the Usage of the member's accounts
+// of every kind the rules award, and the budgets they draw from.
+type RuleState struct {
+	// Usage is each rule's usage by the member, sorted by rule (as
+	// accounts keep it).
 	Usage []Usage `json:"usage,omitempty"`
 	// Budgets is the state of the campaign budgets the rules draw from.
 	Budgets []Budget `json:"budgets,omitempty"`
 }
 
-// usage returns the member's usage of a rule, or nil. Usage is kept
-// sorted by rule (as accounts keep it, and the Ledger passes it), so a
-// binary search finds it; on an unsorted slice the search can only miss,
-// never find the wrong rule, so a miss falls back to a scan.
-func (m *Member) usage(rule string) *Usage {
-	lo, hi := 0, len(m.Usage)
+// usage returns the usage of a rule, or nil. Usage is kept sorted by rule
+// (as accounts keep it, and the Ledger passes it), so a binary search
+// finds it; on an unsorted slice the search can only miss, never find the
+// wrong rule, so a miss falls back to a scan.
+func (s *RuleState) usage(rule string) *Usage {
+	lo, hi := 0, len(s.Usage)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if m.Usage[mid].Rule < rule {
+		if s.Usage[mid].Rule < rule {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	if lo < len(m.Usage) && m.Usage[lo].Rule == rule {
-		return &m.Usage[lo]
+	if lo < len(s.Usage) && s.Usage[lo].Rule == rule {
+		return &s.Usage[lo]
 	}
-	for i := range m.Usage {
-		if m.Usage[i].Rule == rule {
-			return &m.Usage[i]
+	for i := range s.Usage {
+		if s.Usage[i].Rule == rule {
+			return &s.Usage[i]
 		}
 	}
 	return nil
+}
+
+// usageHint returns the usage of a rule whose rank among the program's
+// rules sorted by ID is rank: where a member's usage holds every rule of
+// the program, that is its index, and one comparison finds it.
+func (s *RuleState) usageHint(rule string, rank int) *Usage {
+	if rank < len(s.Usage) && s.Usage[rank].Rule == rule {
+		return &s.Usage[rank]
+	}
+	return s.usage(rule)
 }
 
 // Budget is the state of a campaign budget: what all members were awarded
@@ -54,7 +75,8 @@ type Budget struct {
 
 // BudgetDraw is an operation's draw on a campaign budget: a store adds
 // Points to the budget's Used, atomically with the rest of the append, and
-// refuses the append if the sum would pass Limit.
+// refuses the append with [ErrBudgetExhausted] if the sum would pass
+// Limit.
 type BudgetDraw struct {
 	Name   string          `json:"name"`
 	Points decimal.Decimal `json:"points"`

@@ -105,7 +105,7 @@ func (s *MemoryStore) Append(ctx context.Context, p AppendParams) error {
 	for _, d := range p.Draws {
 		used := s.budgets[[2]string{p.Account.Community, d.Name}]
 		if used.Add(d.Points).GreaterThan(d.Limit) {
-			return fmt.Errorf("incentive: append to %s: budget %q would pass its limit: %w", p.Account, d.Name, ErrConflict)
+			return fmt.Errorf("incentive: append to %s: budget %q would pass its limit: %w", p.Account, d.Name, ErrBudgetExhausted)
 		}
 	}
 	// Everything is checked: write it all.

@@ -172,13 +172,21 @@ func (t *tx) repay(only int) {
 }
 
 // addLot creates a lot of the given amount under the operation's key and
-// returns its index.
+// returns its index. Its expiry counts from now or from when it becomes
+// available, as the kind says; should a zone's calendar ever make an
+// expiry counted from now come before the lot is available (Validate
+// keeps a day's margin), it counts from availability instead, so that no
+// lot expires before it can be spent.
 func (t *tx) addLot(amount decimal.Decimal) int {
 	available := t.kind.availableAt(t.now)
+	expires := t.kind.expiresAt(t.now, available, t.e.cal)
+	if !expires.IsZero() && !expires.After(available) {
+		expires = t.kind.Expiry.At(available, t.e.cal)
+	}
 	l := Lot{
 		ID: t.key, Amount: amount, Remaining: amount,
 		EarnedAt: t.now, AvailableAt: available,
-		ExpiresAt: t.kind.Expiry.At(available, t.e.cal), Open: true,
+		ExpiresAt: expires, Open: true,
 	}
 	i, _ := slices.BinarySearchFunc(t.a.Lots, l, func(x, y Lot) int { return consumeOrder(&x, &y) })
 	t.a.Lots = slices.Insert(t.a.Lots, i, l)
@@ -237,12 +245,10 @@ func (t *tx) points(field string, p decimal.Decimal) error {
 	return nil
 }
 
-// Earn applies an earn to a, the account's current state, at now.
+// Earn applies an earn to a, the account's current state, at now. An earn
+// with awards fails with ErrStaleDecision if the account's rule usage no
+// longer allows them (see [EarnRequest].Awards).
 func (e *Engine) Earn(a Account, r EarnRequest, now time.Time) (Outcome, error) {
-	return e.earn(a, r, r.Fingerprint(), now)
-}
-
-func (e *Engine) earn(a Account, r EarnRequest, fp string, now time.Time) (Outcome, error) {
 	t, err := e.begin(a, r.Account, r.Key, now)
 	if err != nil {
 		return Outcome{}, err
@@ -272,7 +278,7 @@ func (e *Engine) earn(a Account, r EarnRequest, fp string, now time.Time) (Outco
 	en.Lots = []LotChange{{r.Key, r.Points}}
 	en.Awards = r.Awards
 	t.repay(i)
-	return t.finish(fp), nil
+	return t.finish(r.Fingerprint()), nil
 }
 
 // Spend applies a spend to a at now. It fails with ErrInsufficientPoints
@@ -347,9 +353,15 @@ func (e *Engine) Expire(a Account, r ExpireRequest, now time.Time) (Outcome, err
 
 // Reverse applies a reversal to a at now. a must hold the lot being
 // reversed (a store loads it when [LoadParams].Lot names it); if it does
-// not, Reverse fails with ErrNotFound. Reversing more than is left to
-// reverse of the lot is refused as invalid; reversing a lot with nothing
-// left (expired or already reversed) changes nothing.
+// not, Reverse fails with ErrNotFound.
+//
+// What can be reversed of a lot is what remains of it and what was spent
+// from it, less what earlier reversals charged: never what expired, which
+// the member already lost. So a lot of 100 of which 30 were spent and 70
+// expired reverses 30, charged to the member's other points as the kind's
+// [Reversal] policy says; a lot with nothing left to reverse (all of it
+// expired, or reversed before) changes nothing and records nothing.
+// Reversing more than is left is refused as invalid.
 func (e *Engine) Reverse(a Account, r ReverseRequest, now time.Time) (Outcome, error) {
 	t, err := e.begin(a, r.Account, r.Key, now)
 	if err != nil {

@@ -184,18 +184,27 @@ func (w *Window) Validate() error {
 
 // Caps bound what a rule awards one member in the member's day, week and
 // month (in the program's calendar), over the member's lifetime, and what
-// it awards all members together from a campaign budget. A zero cap is no
-// cap. Caps bound everything the rule awards, the first-time bonus
-// included; an award a cap cuts says so.
+// it awards all members together from a campaign budget. A cap left out
+// (null in JSON, an invalid NullDecimal in Go) is no cap; a cap of 0 is a
+// cap that awards nothing, so a rule can be paused without deleting it.
+// Caps bound everything the rule awards, the first-time bonus included;
+// an award a cap cuts says so.
+//
+// Its JSON form is {"day":"10","week":"50","month":"100","lifetime":"1000",
+// "budget":{"name":"double-11","limit":"1000000"}}, each part optional.
 type Caps struct {
-	Day      decimal.Decimal `json:"day,omitzero"`
-	Week     decimal.Decimal `json:"week,omitzero"`
-	Month    decimal.Decimal `json:"month,omitzero"`
-	Lifetime decimal.Decimal `json:"lifetime,omitzero"`
+	Day      decimal.NullDecimal `json:"day,omitzero"`
+	Week     decimal.NullDecimal `json:"week,omitzero"`
+	Month    decimal.NullDecimal `json:"month,omitzero"`
+	Lifetime decimal.NullDecimal `json:"lifetime,omitzero"`
 	// Budget is a campaign budget shared by every member (and by every rule
 	// that names it).
 	Budget BudgetCap `json:"budget,omitzero"`
 }
+
+// Cap returns a cap of d, for [Caps] written in Go:
+// Caps{Day: incentive.Cap(decimal.NewFromInt(10))}.
+func Cap(d decimal.Decimal) decimal.NullDecimal { return decimal.NewNullDecimal(d) }
 
 // BudgetCap names a campaign budget and its limit.
 type BudgetCap struct {
@@ -227,6 +236,17 @@ func (r *Rule) validate(kind *Kind) error {
 	}
 	if r.Points.Sign() == 0 && r.FirstTimeBonus.Sign() == 0 {
 		errs = append(errs, qun.Invalid("points", "a rule must award points or a first-time bonus"))
+	}
+	if kind != nil {
+		// An amount finer than the kind's scale would be rounded away on
+		// every award: refuse it rather than award 0.4 as 0. A per-unit
+		// rule's points are a rate, rounded once per award.
+		if r.Per.Sign() == 0 && r.Points.Sign() > 0 && !kind.exact(r.Points) {
+			errs = append(errs, qun.Invalid("points", "must have at most %d decimal places, the scale of %q (or be a rate, with per)", kind.Scale, kind.Name))
+		}
+		if r.FirstTimeBonus.Sign() > 0 && !kind.exact(r.FirstTimeBonus) {
+			errs = append(errs, qun.Invalid("first_time_bonus", "must have at most %d decimal places, the scale of %q", kind.Scale, kind.Name))
+		}
 	}
 	if r.Per.Sign() < 0 {
 		errs = append(errs, qun.Invalid("per", "must not be negative"))
@@ -277,14 +297,15 @@ func (c *Caps) validate(kind *Kind) error {
 	var errs []error
 	for _, f := range []struct {
 		name string
-		d    decimal.Decimal
-	}{{"day", c.Day}, {"week", c.Week}, {"month", c.Month}, {"lifetime", c.Lifetime}, {"budget.limit", c.Budget.Limit}} {
+		d    decimal.NullDecimal
+	}{{"day", c.Day}, {"week", c.Week}, {"month", c.Month}, {"lifetime", c.Lifetime}, {"budget.limit", decimal.NewNullDecimal(c.Budget.Limit)}} {
 		switch {
-		case f.d.Sign() < 0:
+		case !f.d.Valid:
+		case f.d.Decimal.Sign() < 0:
 			errs = append(errs, qun.Invalid(f.name, "must not be negative"))
-		case kind != nil && !kind.exact(f.d):
+		case kind != nil && !kind.exact(f.d.Decimal):
 			errs = append(errs, qun.Invalid(f.name, "must have at most %d decimal places, the scale of %q", kind.Scale, kind.Name))
-		case kind != nil && !fitsUnits(f.d, kind.Scale):
+		case kind != nil && !fitsUnits(f.d.Decimal, kind.Scale):
 			errs = append(errs, qun.Invalid(f.name, "is too large"))
 		}
 	}

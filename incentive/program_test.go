@@ -16,7 +16,7 @@ const programJSON = `{
   "calendar": {"zone": "Asia/Shanghai", "week_start": "monday"},
   "kinds": [
     {"name": "points", "scale": 0, "rounding": "down", "spendable": true,
-     "pending": "7d", "expiry": {"end": "year"}, "reversal": "debt"},
+     "pending": "7d", "expiry": {"end": "year", "from": "available"}, "reversal": "debt"},
     {"name": "growth", "scale": 0, "rounding": "half_up", "spendable": false}
   ],
   "rules": [
@@ -148,7 +148,7 @@ func FuzzParseProgram(f *testing.F) {
 		// Evaluating any event must not panic.
 		for _, r := range p.Rules {
 			ev := qun.Event{ID: "e", Member: "m", Name: r.Event.Name, Time: t0, Value: decimal.NewNullDecimal(dec("123.45"))}
-			eng.Evaluate(ev, incentive.Member{Tier: "gold"}, t0)
+			eng.Evaluate(ev, incentive.Member{Tier: "gold"}, incentive.RuleState{}, t0)
 		}
 	})
 }

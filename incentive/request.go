@@ -27,9 +27,18 @@ type EarnRequest struct {
 	// Reason says why, for the statement.
 	Reason string `json:"reason,omitempty"`
 	// Awards, if any, are the earning rules' explanation of Points, which
-	// they must add up to; the account's rule usage (caps, cooldowns) is
-	// updated from them.
+	// they must add up to. The earn checks them against the account's rule
+	// usage as it is when it is applied (caps, cooldowns, first-time
+	// bonuses: [ErrStaleDecision] if they no longer hold), then adds them
+	// to it, and draws their campaign budgets ([ErrBudgetExhausted] if one
+	// ran out).
 	Awards []Award `json:"awards,omitempty"`
+	// EventFingerprint, if set, is the fingerprint of the event the earn
+	// was decided for ([EventFingerprint]), and then the request's own
+	// fingerprint: a redelivered event is a duplicate of its earn even if
+	// the rules now decide otherwise (a cap the first delivery filled).
+	// [Decision.EarnRequests] sets it.
+	EventFingerprint string `json:"event_fingerprint,omitempty"`
 }
 
 // SpendRequest spends available points: an exchange (积分兑换), a
@@ -100,9 +109,18 @@ func fingerprint(parts ...string) string {
 }
 
 // Fingerprint returns the fingerprint of the request, as recorded in its
-// [Operation].
+// [Operation]: its EventFingerprint if it has one, or else a digest of its
+// account, points, reason and awards (each award's rule, kind, points and
+// bonus, which decide the usage and budget draws the earn records).
 func (r EarnRequest) Fingerprint() string {
-	return fingerprint("earn", r.Account.String(), r.Points.String(), r.Reason)
+	if r.EventFingerprint != "" {
+		return r.EventFingerprint
+	}
+	parts := []string{"earn", r.Account.String(), r.Points.String(), r.Reason}
+	for _, a := range r.Awards {
+		parts = append(parts, "award", a.Rule, a.Kind, a.Points.String(), a.Bonus.String())
+	}
+	return fingerprint(parts...)
 }
 
 // Fingerprint returns the fingerprint of the request.
@@ -123,10 +141,13 @@ func (r AdjustRequest) Fingerprint() string {
 // Fingerprint returns the fingerprint of the request.
 func (r ExpireRequest) Fingerprint() string { return fingerprint("expire", r.Account.String()) }
 
-// eventFingerprint identifies an event for EarnEvent: everything the host
-// sent, so a redelivery matches and a different event under the same ID
-// does not.
-func eventFingerprint(kind string, ev qun.Event) string {
+// EventFingerprint identifies an event's earn in the account of one kind
+// of points: a digest of everything the host sent (ID, member, name, time,
+// value, properties) and the kind, so that a redelivery matches and a
+// different event under the same ID does not. [Ledger.EarnEvent] and
+// [Decision.EarnRequests] record earns from events under it, so a host may
+// mix the two.
+func EventFingerprint(kind string, ev qun.Event) string {
 	parts := []string{"event", kind, ev.ID, string(ev.Member), ev.Name, ev.Time.UTC().Format(time.RFC3339Nano)}
 	if ev.Value.Valid {
 		parts = append(parts, ev.Value.Decimal.String())

@@ -42,7 +42,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	ledger := &incentive.Ledger{Store: incentive.NewMemoryStore(), Engine: points}
+	ledger, err := incentive.NewLedger(incentive.NewMemoryStore(), points)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	ctx := context.Background()
 	lin := incentive.AccountID{Community: "wine-club", Member: "lin", Kind: "points"}
 	now := time.Date(2026, 12, 3, 20, 0, 0, 0, c.Calendar.Location())

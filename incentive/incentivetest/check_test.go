@@ -21,12 +21,12 @@ func programs() map[string]incentive.Program {
 	rules := func(kind string) []incentive.Rule {
 		return []incentive.Rule{
 			{ID: "check-in", Kind: kind, Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), FirstTimeBonus: dec("50"),
-				Caps: incentive.Caps{Day: dec("10"), Week: dec("50")}},
+				Caps: incentive.Caps{Day: incentive.Cap(dec("10")), Week: incentive.Cap(dec("50"))}},
 			{ID: "post", Kind: kind, Event: qun.EventFilter{Name: "post"}, Points: dec("3"), Cooldown: qun.Duration(2 * time.Hour),
-				Caps: incentive.Caps{Month: dec("60")}, Multipliers: []incentive.Multiplier{{Name: "christmas", Factor: dec("2"), Window: holiday}}},
+				Caps: incentive.Caps{Month: incentive.Cap(dec("60"))}, Multipliers: []incentive.Multiplier{{Name: "christmas", Factor: dec("2"), Window: holiday}}},
 			{ID: "purchase", Kind: kind, Event: qun.EventFilter{Name: "purchase"}, Points: dec("1"), Per: dec("10"), WholeUnits: true, Priority: 5,
 				Multipliers: []incentive.Multiplier{{Name: "gold", Factor: dec("1.5"), Tiers: []string{"gold"}}},
-				Caps:        incentive.Caps{Lifetime: dec("400"), Budget: incentive.BudgetCap{Name: "launch", Limit: dec("300")}}},
+				Caps:        incentive.Caps{Lifetime: incentive.Cap(dec("400")), Budget: incentive.BudgetCap{Name: "launch", Limit: dec("300")}}},
 			{ID: "online", Kind: kind, Event: qun.EventFilter{Name: "purchase", Where: []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{"online"}}}},
 				Points: dec("5"), Priority: 9, Stop: true, Member: []qun.Condition{{Prop: "city", Op: qun.OpIsNot, Values: []string{"chengdu"}}}},
 		}
@@ -73,3 +73,20 @@ func TestProgramsAreValid(t *testing.T) {
 
 // TestExampleProgram runs the check the package example shows.
 func TestExampleProgram(t *testing.T) { checkMyProgram(t) }
+
+// TestCheckPrioritiesOutsideZeroToSeven runs Check on a valid program
+// whose rules share priorities outside 0-7: two rules at priority 10 on
+// one event, the first with Stop, so that their relative order decides
+// the award, and one at -3. Reordering rules of distinct priorities must
+// keep each priority's rules in their order, whatever the values.
+func TestCheckPrioritiesOutsideZeroToSeven(t *testing.T) {
+	cal := qun.Calendar{Zone: qun.MustLoadZone("Asia/Shanghai"), WeekStart: time.Monday}
+	incentivetest.Check(t, incentive.Program{Calendar: cal,
+		Kinds: []incentive.Kind{{Name: "points", Spendable: true}},
+		Rules: []incentive.Rule{
+			{ID: "first", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("10"), Priority: 10, Stop: true},
+			{ID: "second", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("7"), Priority: 10},
+			{ID: "low", Kind: "points", Event: qun.EventFilter{Name: "check_in"}, Points: dec("1"), Priority: -3},
+			{ID: "post", Kind: "points", Event: qun.EventFilter{Name: "post"}, Points: dec("2"), Priority: 1000},
+		}})
+}

@@ -12,7 +12,7 @@ import (
 const myProgram = `{
   "calendar": {"zone": "Asia/Shanghai", "week_start": "monday"},
   "kinds": [
-    {"name": "points", "spendable": true, "pending": "7d", "expiry": {"end": "year"}, "reversal": "debt"},
+    {"name": "points", "spendable": true, "pending": "7d", "expiry": {"end": "year", "periods": 1}, "reversal": "debt"},
     {"name": "growth"}
   ],
   "rules": [

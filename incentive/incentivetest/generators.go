@@ -5,12 +5,20 @@
 // spending soonest-expiring first, deterministic evaluation, reversals
 // equivalent to never having earned). A host calls Check from its own tests
 // on the program its operators configured; see the package example.
+//
+// The generators of events, members and rule usage draw from the
+// program's own vocabulary: the names, property values, numeric
+// thresholds, tiers, attributes, campaign windows and caps its rules use,
+// and the DST transitions of its zone; so that the properties reach a
+// host's rules, not only rules written in a fixed list of words.
 package incentivetest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -19,12 +27,14 @@ import (
 	"pgregory.net/rapid"
 )
 
-// Start is the instant the generators' timelines begin: a Monday in
-// November 2026 in Shanghai, a month before the year ends, so that
-// generated histories cross day, week, month and year boundaries.
+// Start is the instant the ledger's histories begin, and one of those
+// the rules' timelines begin at (the others come from the program: its
+// campaign windows and its zone's DST transitions): a Monday in November
+// 2026 in Shanghai, a month before the year ends, so that generated
+// histories cross day, week, month and year boundaries.
 var Start = time.Date(2026, 11, 30, 9, 0, 0, 0, qun.MustLoadZone("Asia/Shanghai").Location())
 
-// The vocabulary the generators draw from.
+// The words generated programs use.
 var (
 	eventNames = []string{"check_in", "post", "purchase"}
 	cities     = []string{"shanghai", "beijing", "chengdu"}
@@ -76,7 +86,12 @@ func Kinds(name string) *rapid.Generator[incentive.Kind] {
 		case 3:
 			k.Expiry = incentive.Expiry{End: qun.Month, Periods: rapid.IntRange(0, 1).Draw(t, "expiry months")}
 		case 4:
-			k.Expiry = incentive.Expiry{End: qun.Year}
+			k.Expiry = incentive.Expiry{End: qun.Year, Periods: rapid.IntRange(0, 1).Draw(t, "expiry years")}
+		}
+		if !k.Expiry.Never() && (rapid.Float64Range(0, 1).Draw(t, "from available") < 0.2 || k.Validate() != nil) {
+			// Counted from availability, no pending period can outlast
+			// the expiry.
+			k.Expiry.From = incentive.ExpiryFromAvailable
 		}
 		return k
 	})
@@ -96,13 +111,14 @@ func rule(t *rapid.T, id string, k incentive.Kind) incentive.Rule {
 	r := incentive.Rule{
 		ID: id, Kind: k.Name,
 		Event:    qun.EventFilter{Name: rapid.SampledFrom(eventNames).Draw(t, "event")},
-		Points:   decimal.New(rapid.Int64Range(1, 500).Draw(t, "points"), -1),
+		Points:   amount(t, "points", k, 50),
 		Priority: rapid.IntRange(0, 3).Draw(t, "priority"),
 		Stop:     rapid.Float64Range(0, 1).Draw(t, "stop") < 0.15,
 	}
 	if r.Event.Name == "purchase" && rapid.Bool().Draw(t, "per unit") {
 		r.Per = rapid.SampledFrom([]decimal.Decimal{decimal.New(1, 0), decimal.New(10, 0), decimal.New(25, -1)}).Draw(t, "per")
 		r.WholeUnits = rapid.Bool().Draw(t, "whole units")
+		r.Points = decimal.New(rapid.Int64Range(1, 500).Draw(t, "rate"), -1) // a rate may be finer than the scale
 	}
 	if rapid.Bool().Draw(t, "channel condition") {
 		r.Event.Where = []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{rapid.SampledFrom(channels).Draw(t, "channel")}}}
@@ -133,11 +149,11 @@ func rule(t *rapid.T, id string, k incentive.Kind) incentive.Rule {
 	if rapid.Bool().Draw(t, "bonus") {
 		r.FirstTimeBonus = amount(t, "bonus", k, 30)
 	}
-	capOf := func(label string, p float64, max int) decimal.Decimal {
+	capOf := func(label string, p float64, max int) decimal.NullDecimal {
 		if rapid.Float64Range(0, 1).Draw(t, label) < p {
-			return amount(t, label+" cap", k, max)
+			return decimal.NewNullDecimal(amount(t, label+" cap", k, max))
 		}
-		return decimal.Decimal{}
+		return decimal.NullDecimal{}
 	}
 	r.Caps.Day = capOf("day", 0.5, 100)
 	r.Caps.Week = capOf("week", 0.3, 300)
@@ -152,68 +168,130 @@ func rule(t *rapid.T, id string, k incentive.Kind) incentive.Rule {
 	return r
 }
 
-// Events returns a generator of events for p's rules: their names (and a
-// name no rule takes), the properties their conditions test, and positive
-// or missing values, at times from Start to 60 days after it. Events from
-// this generator have no ID; Check gives each a fresh one.
+// Events returns a generator of events for p's rules, drawn from the
+// program's own vocabulary: the event names its rules take (and one no
+// rule takes); for each property a rule's condition tests, the values the
+// condition names, values just above and below its numeric thresholds,
+// values that contain its substring or not, and no value at all; event
+// values around each per-unit rule's Per and large enough to fill a cap
+// in one event, or none; and times from Start, from the days around each
+// campaign window's ends and from the hours before each DST transition of
+// the program's zone, up to four days on. Events from this generator have
+// no ID; Check gives each a fresh one.
 func Events(p incentive.Program) *rapid.Generator[qun.Event] {
-	names := append(slices.Clone(eventNames), "unrelated")
-	for _, r := range p.Rules {
-		if !slices.Contains(names, r.Event.Name) {
-			names = append(names, r.Event.Name)
-		}
-	}
+	return events(vocabularyOf(p), "")
+}
+
+// events draws events from v; if focus is not empty, mostly events of
+// that name.
+func events(v *vocabulary, focus string) *rapid.Generator[qun.Event] {
 	return rapid.Custom(func(t *rapid.T) qun.Event {
+		name := focus
+		if focus == "" || rapid.IntRange(0, 9).Draw(t, "another name") < 3 {
+			name = rapid.SampledFrom(v.names).Draw(t, "name")
+		}
 		ev := qun.Event{
 			Member: "member",
-			Name:   rapid.SampledFrom(names).Draw(t, "name"),
-			Time:   Start.Add(time.Duration(rapid.Int64Range(0, 60*24*60).Draw(t, "minute")) * time.Minute),
+			Name:   name,
+			Time:   v.instant(t, 4*24*time.Hour),
 		}
-		if rapid.Float64Range(0, 1).Draw(t, "has value") < 0.8 {
-			ev.Value = decimal.NewNullDecimal(decimal.New(rapid.Int64Range(0, 99999).Draw(t, "value"), -2))
+		switch rapid.IntRange(0, 9).Draw(t, "value") {
+		case 0, 1:
+		case 2:
+			ev.Value = decimal.NewNullDecimal(decimal.New(rapid.Int64Range(0, 99999).Draw(t, "any value"), -2))
+		default:
+			ev.Value = decimal.NewNullDecimal(rapid.SampledFrom(v.values).Draw(t, "rule value"))
 		}
-		if rapid.Bool().Draw(t, "has channel") {
-			ev.Props = map[string]string{"channel": rapid.SampledFrom(channels).Draw(t, "channel")}
-		}
+		ev.Props = draws(t, v.props, "prop")
 		return ev
 	})
 }
 
-// Members returns a generator of members: a tier and a city, without usage
-// (the ledger supplies that).
-func Members() *rapid.Generator[incentive.Member] {
-	return rapid.Custom(func(t *rapid.T) incentive.Member {
-		m := incentive.Member{Tier: rapid.SampledFrom(append([]string{""}, tiers...)).Draw(t, "tier")}
-		if rapid.Bool().Draw(t, "has city") {
-			m.Attrs = map[string]string{"city": rapid.SampledFrom(cities).Draw(t, "city")}
+// instant draws an instant from the vocabulary's starts, up to within
+// after it.
+func (v *vocabulary) instant(t *rapid.T, within time.Duration) time.Time {
+	start := rapid.SampledFrom(v.starts).Draw(t, "start")
+	return start.Add(time.Duration(rapid.Int64Range(0, int64(within/time.Minute)).Draw(t, "minutes after")) * time.Minute)
+}
+
+// draws draws a value, or none, for each key of vocab, in key order.
+func draws(t *rapid.T, vocab map[string][]string, label string) map[string]string {
+	var out map[string]string
+	for _, k := range slices.Sorted(maps.Keys(vocab)) {
+		if rapid.IntRange(0, 3).Draw(t, label+" missing") == 0 {
+			continue
 		}
-		return m
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = rapid.SampledFrom(vocab[k]).Draw(t, k)
+	}
+	return out
+}
+
+// Members returns a generator of the members p's rules tell apart: no
+// tier, each tier a rule or multiplier names, or another; and for each
+// attribute a rule's or multiplier's condition tests, the values worth
+// trying (as [Events] draws properties) or none. It draws no rule usage:
+// the ledger supplies that.
+func Members(p incentive.Program) *rapid.Generator[incentive.Member] {
+	return members(vocabularyOf(p))
+}
+
+func members(v *vocabulary) *rapid.Generator[incentive.Member] {
+	return rapid.Custom(func(t *rapid.T) incentive.Member {
+		return incentive.Member{
+			Tier:  rapid.SampledFrom(v.tiers).Draw(t, "tier"),
+			Attrs: draws(t, v.attrs, "attr"),
+		}
 	})
 }
 
 // Usages returns a generator of rule usage for p's rules, as a member's
-// accounts might hold at now: counts, lifetime points, a last award and
-// tallies of the current or earlier periods.
+// accounts might hold at now: counts, lifetime points, a last award around
+// the rule's cooldown, and tallies of the current or earlier periods, each
+// often at its cap, just under it or empty.
 func Usages(p incentive.Program, now time.Time) *rapid.Generator[[]incentive.Usage] {
 	return rapid.Custom(func(t *rapid.T) []incentive.Usage {
 		var us []incentive.Usage
+		if len(p.Rules) == 0 {
+			rapid.Bool().Draw(t, "no rules") // rapid wants a draw
+			return nil
+		}
 		for _, r := range p.Rules {
 			if !rapid.Bool().Draw(t, "used") {
 				continue
 			}
-			tally := func(g qun.Grain) incentive.Tally {
+			scale := int32(0)
+			if i := slices.IndexFunc(p.Kinds, func(k incentive.Kind) bool { return k.Name == r.Kind }); i >= 0 {
+				scale = p.Kinds[i].Scale
+			}
+			near := func(label string, c decimal.NullDecimal) decimal.Decimal {
+				if !c.Valid {
+					return decimal.New(rapid.Int64Range(0, 3000).Draw(t, label), 0)
+				}
+				unit := decimal.New(1, -scale)
+				return rapid.SampledFrom([]decimal.Decimal{decimal.Zero, c.Decimal, decimal.Max(c.Decimal.Sub(unit), decimal.Zero),
+					c.Decimal.Div(decimal.New(2, 0)).Truncate(scale)}).Draw(t, label)
+			}
+			tally := func(g qun.Grain, c decimal.NullDecimal) incentive.Tally {
 				return incentive.Tally{
 					Period: p.Calendar.Index(g, now) - rapid.Int64Range(0, 1).Draw(t, "periods ago"),
-					Points: decimal.New(rapid.Int64Range(0, 200).Draw(t, "tally"), 0),
+					Points: near("tally", c),
 				}
+			}
+			since := time.Duration(rapid.Int64Range(0, 72).Draw(t, "hours since")) * time.Hour
+			if r.Cooldown > 0 && rapid.Bool().Draw(t, "around the cooldown") {
+				since = time.Duration(r.Cooldown) + time.Duration(rapid.Int64Range(-60, 60).Draw(t, "seconds past the cooldown"))*time.Second
 			}
 			us = append(us, incentive.Usage{
 				Rule: r.ID, Awards: rapid.Int64Range(0, 5).Draw(t, "awards"),
-				Points: decimal.New(rapid.Int64Range(0, 3000).Draw(t, "lifetime"), 0),
-				Last:   now.Add(-time.Duration(rapid.Int64Range(0, 72).Draw(t, "hours since")) * time.Hour),
-				Day:    tally(qun.Day), Week: tally(qun.Week), Month: tally(qun.Month),
+				Points: near("lifetime", r.Caps.Lifetime),
+				Last:   now.Add(-since),
+				Day:    tally(qun.Day, r.Caps.Day), Week: tally(qun.Week, r.Caps.Week), Month: tally(qun.Month, r.Caps.Month),
 			})
 		}
+		slices.SortFunc(us, func(a, b incentive.Usage) int { return strings.Compare(a.Rule, b.Rule) })
 		return us
 	})
 }
@@ -230,6 +308,16 @@ const (
 	OpReverse               // reverse an earlier earn or grant
 	OpExpire                // expire what is due
 )
+
+var opNames = [...]string{OpEarn: "earn", OpSpend: "spend", OpGrant: "grant", OpDeduct: "deduct", OpReverse: "reverse", OpExpire: "expire"}
+
+// String returns the operation's name: "earn", "spend", ...
+func (k OpKind) String() string {
+	if int(k) < len(opNames) {
+		return opNames[k]
+	}
+	return fmt.Sprintf("OpKind(%d)", uint8(k))
+}
 
 // Op is one step of a generated history on one account: an operation,
 // applied Advance after the previous one.

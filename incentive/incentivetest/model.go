@@ -122,7 +122,15 @@ func (m *model) consume(amount decimal.Decimal, now time.Time) (decimal.Decimal,
 func (m *model) earn(id string, amount decimal.Decimal, now time.Time, grant bool) {
 	m.prepare(now)
 	avail := now.Add(time.Duration(m.k.Pending))
-	l := &mlot{id: id, amount: amount, remaining: amount, earned: now, avail: avail, expires: m.k.Expiry.At(avail, m.cal)}
+	start := now // the expiry clock starts when the points are earned,
+	if m.k.Expiry.From == incentive.ExpiryFromAvailable {
+		start = avail // or when they become available
+	}
+	expires := m.k.Expiry.At(start, m.cal)
+	if !expires.IsZero() && !expires.After(avail) {
+		expires = m.k.Expiry.At(avail, m.cal) // never before they can be spent
+	}
+	l := &mlot{id: id, amount: amount, remaining: amount, earned: now, avail: avail, expires: expires}
 	m.lots = append(m.lots, l)
 	if grant {
 		m.granted = m.granted.Add(amount)
@@ -190,8 +198,12 @@ func (m *model) reverse(id string, amount decimal.Decimal, now time.Time) (found
 	return true, true, shortfall
 }
 
-// balance is the model's balance at now, as [incentive.Balance] defines it.
+// balance is the model's balance at now, as [incentive.Balance] defines it:
+// as the next operation would find the account, with what is due expired
+// and debt repaid from available points.
 func (m *model) balance(now time.Time) (available, pending, debt, net, lifetime decimal.Decimal) {
+	m = m.clone()
+	m.prepare(now)
 	available, pending = decimal.Zero, decimal.Zero
 	pendingNet := decimal.Zero
 	for _, l := range m.lots {

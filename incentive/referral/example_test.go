@@ -47,7 +47,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	ledger := &incentive.Ledger{Store: incentive.NewMemoryStore(), Engine: engine}
+	ledger, err := incentive.NewLedger(incentive.NewMemoryStore(), engine)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	ctx := context.Background()
 	earn := func(gs referral.Grants, now time.Time) {
 		for _, r := range gs.EarnRequests() {

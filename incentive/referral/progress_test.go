@@ -254,7 +254,10 @@ func TestRefundWithTheLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ledger := &incentive.Ledger{Store: incentive.NewMemoryStore(), Engine: engine}
+	ledger, err := incentive.NewLedger(incentive.NewMemoryStore(), engine)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := t.Context()
 	g := chain(t, program())
 	at := t0.Add(days(2))
