@@ -16,7 +16,7 @@ func regularMetrics() ladder.Metrics {
 	for k, v := range map[string]int64{
 		"topics_entered": 400, "posts_read": 3000, "time_read_mins": 900, "account_age_mins": 200000,
 		"days_visited": 120, "likes_received": 80, "likes_given": 90, "topic_reply_count": 40,
-		"topics_viewed": 600,
+		"topics_viewed":     600,
 		"days_visited_100d": 60, "topics_replied_to_100d": 12, "topics_viewed_100d": 260,
 		"topics_created_100d": 1000, "posts_read_100d": 2100, "posts_created_100d": 8000,
 		"flagged_posts_100d": 1, "flaggers_100d": 1, "likes_given_100d": 35, "likes_received_100d": 25,

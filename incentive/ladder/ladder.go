@@ -115,7 +115,7 @@ func (w Window) Start(now time.Time, cal qun.Calendar) (time.Time, bool) {
 		d := qun.DateOf(local)
 		m := int(d.Month) - 1 - w.Months
 		y := d.Year + floorDiv(m, 12)
-		month := time.Month(m-floorDiv(m, 12)*12 + 1)
+		month := time.Month(m - floorDiv(m, 12)*12 + 1)
 		day := min(d.Day, daysIn(y, month))
 		return qun.Date{Year: y, Month: month, Day: day}.At(local.Hour(), local.Minute(), local.Second(), local.Nanosecond(), loc), true
 	case w.Period.IsValid():
