@@ -101,9 +101,9 @@ func TestDuplicates(t *testing.T) {
 	d := date(2026, 11, 16)
 	run(t, e, streak.State{}, []checkIn{
 		{d, 8, shanghai, 1, true},
-		{d, 22, shanghai, 1, false},         // the same day again
+		{d, 22, shanghai, 1, false},          // the same day again
 		{d.AddDays(1), 0, shanghai, 2, true}, // midnight is the next day
-		{d, 12, shanghai, 2, false},           // a late check-in for a past day
+		{d, 12, shanghai, 2, false},          // a late check-in for a past day
 	})
 }
 
