@@ -40,10 +40,25 @@ var benchStart = time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
 
 // BenchmarkUpdate adds 1 to 50 points to a random member of a board of a
 // million, in time order within one week: the hot path of a live board.
+// "id" finds the member by ID (a map lookup among a million, whose cache
+// misses cost about as much as the update itself); "ref" uses the handle
+// a host keeps ([board.Board.Ref]).
 func BenchmarkUpdate(b *testing.B) {
-	for _, r := range []board.Ranking{board.Competition, board.Dense} {
-		b.Run(r.String(), func(b *testing.B) {
-			bd, ids := benchBoard(b, r)
+	for _, tc := range []struct {
+		name    string
+		ranking board.Ranking
+		byRef   bool
+	}{
+		{"competition/id", board.Competition, false},
+		{"competition/ref", board.Competition, true},
+		{"dense/ref", board.Dense, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			bd, ids := benchBoard(b, tc.ranking)
+			refs := make([]board.Ref, len(ids))
+			for i, id := range ids {
+				refs[i], _ = bd.Ref(id)
+			}
 			rng := rand.New(rand.NewPCG(3, 4))
 			const batch = 1 << 16
 			who := make([]int32, batch)
@@ -59,7 +74,13 @@ func BenchmarkUpdate(b *testing.B) {
 			for b.Loop() {
 				j := i & (batch - 1)
 				at = at.Add(time.Microsecond)
-				if err := bd.Add(ids[who[j]], delta[j], at); err != nil {
+				var err error
+				if tc.byRef {
+					err = bd.AddRef(refs[who[j]], delta[j], at)
+				} else {
+					err = bd.Add(ids[who[j]], delta[j], at)
+				}
+				if err != nil {
 					b.Fatal(err)
 				}
 				i++
@@ -70,17 +91,22 @@ func BenchmarkUpdate(b *testing.B) {
 	}
 }
 
-// BenchmarkRank looks up the rank of a random member of a million.
+// BenchmarkRank looks up the rank of a random member of a million, by
+// handle.
 func BenchmarkRank(b *testing.B) {
 	for _, r := range []board.Ranking{board.Competition, board.Dense, board.Row} {
 		b.Run(r.String(), func(b *testing.B) {
 			bd, ids := benchBoard(b, r)
+			refs := make([]board.Ref, len(ids))
+			for i, id := range ids {
+				refs[i], _ = bd.Ref(id)
+			}
 			s := bd.At(benchStart)
 			rng := rand.New(rand.NewPCG(5, 6))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if _, ok := s.Rank(string(ids[rng.IntN(len(ids))])); !ok {
+				if _, ok := s.RankOf(refs[rng.IntN(len(refs))]); !ok {
 					b.Fatal("not ranked")
 				}
 			}

@@ -464,3 +464,38 @@ func checkTeams(t *rapid.T, agg board.Aggregate, s *board.Standings, day map[qun
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestNoAllocs pins the hot paths at zero allocations: an update of a
+// member already on the board, and a rank lookup by ID or by handle.
+func TestNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	b := mustBoard(t, board.Config{ID: "a", Period: qun.Week, Calendar: calSH, Ranking: board.Dense})
+	refs := make([]board.Ref, 1000)
+	for i := range refs {
+		var err error
+		refs[i], err = b.Ref(qun.MemberID(fmt.Sprint("m", i)))
+		must(t, err)
+		must(t, b.AddRef(refs[i], int64(i%97), monday.Add(time.Duration(i)*time.Second)))
+	}
+	s := b.At(monday)
+	i := 0
+	at := monday.Add(time.Hour)
+	if n := testing.AllocsPerRun(1000, func() {
+		i = (i + 7) % len(refs)
+		at = at.Add(time.Second)
+		if err := b.AddRef(refs[i], int64(i%5)-2, at); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("AddRef allocates %v times", n)
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		i = (i + 7) % len(refs)
+		s.RankOf(refs[i])
+		s.Rank("m17")
+	}); n != 0 {
+		t.Errorf("a rank lookup allocates %v times", n)
+	}
+}
