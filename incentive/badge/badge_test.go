@@ -299,3 +299,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHoldings reads holdings as a host's storage might hold them, and
+// evaluates and grants with them: no panic, whatever they say.
+func FuzzHoldings(f *testing.F) {
+	f.Add([]byte(`[{"badge":"reader","grade":2,"grants":1,"granted":2,"since":"2026-11-16T09:00:00+08:00"}]`))
+	f.Add([]byte(`[{"badge":"reader","grade":9},{"badge":"weekly-champion","grants":-3,"period":"2026-11-16/P1W"}]`))
+	f.Add([]byte(`[{"badge":"regular","grade":-1,"held":true}]`))
+	e, _ := badge.Compile(set())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var hs []badge.Holding
+		if err := json.Unmarshal(data, &hs); err != nil {
+			return
+		}
+		hs, _ = e.Evaluate(hs, badge.Facts{Counters: map[string]int64{"books": 7}, Streaks: map[string]badge.StreakFact{"check-in": {}}}, t0)
+		for _, id := range []string{"reader", "host", "weekly-champion", "regular"} {
+			hs, _, _ = e.Grant(hs, id, t0)
+			e.Revoke(hs, id, t0)
+		}
+	})
+}

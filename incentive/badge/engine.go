@@ -195,6 +195,7 @@ func earned(b *Badge, f Facts) int {
 }
 
 func (e *Engine) evaluate(b *Badge, h Holding, f Facts, now time.Time, d *Decision) Holding {
+	h = h.clamp(b)
 	g := earned(b, f)
 	if b.Multiple {
 		holds := g >= 1
@@ -260,6 +261,7 @@ func (e *Engine) Grant(hs []Holding, badge string, now time.Time) ([]Holding, De
 	if j >= 0 {
 		h = out[j]
 	}
+	h = h.clamp(b)
 	var d Decision
 	switch {
 	case b.Multiple && b.Limit > 0 && h.Grants >= b.Limit:
@@ -279,6 +281,16 @@ func (e *Engine) Grant(hs []Holding, badge string, now time.Time) ([]Holding, De
 		out = append(out, h)
 	}
 	return out, d, nil
+}
+
+// clamp brings a holding read from storage within the badge's bounds, so
+// that a holding the set's grades no longer fit (a grade removed) cannot
+// index past them.
+func (h Holding) clamp(b *Badge) Holding {
+	h.Grade = max(0, min(h.Grade, len(b.Grades)))
+	h.Grants = max(0, h.Grants)
+	h.Granted = max(h.Granted, h.Grants, h.Grade)
+	return h
 }
 
 // Revoke takes a badge back by hand: every grade of it, and every grant.
@@ -301,8 +313,8 @@ func (e *Engine) Revoke(hs []Holding, badge string, now time.Time) ([]Holding, D
 				d.Revokes = append(d.Revokes, Revocation{Badge: badge, Grade: b.Grades[0].Name, Level: 1, At: now})
 			}
 		default:
-			for l := h.Grade; l > 0; l-- {
-				d.Revokes = append(d.Revokes, Revocation{Badge: badge, Grade: b.Grades[min(l, len(b.Grades))-1].Name, Level: l, At: now})
+			for l := min(h.Grade, len(b.Grades)); l > 0; l-- {
+				d.Revokes = append(d.Revokes, Revocation{Badge: badge, Grade: b.Grades[l-1].Name, Level: l, At: now})
 			}
 		}
 		h.Grade, h.Grants = 0, 0
