@@ -43,6 +43,7 @@ type creq struct {
 	limit    decimal.Decimal // Min or Max
 	cap      decimal.Decimal // zero for none
 	lowWater decimal.Decimal // the factor for keeping, 1 for none
+	keep     decimal.Decimal // limit × lowWater, when the threshold is fixed
 }
 
 var one = decimal.NewFromInt(1)
@@ -76,6 +77,10 @@ func Compile(l Ladder) (*Engine, error) {
 				case !lv.LowWater.IsZero():
 					cr.lowWater = lv.LowWater
 				}
+			}
+			cr.keep = cr.limit
+			if !cr.lowWater.Equal(one) {
+				cr.keep = cr.limit.Mul(cr.lowWater)
 			}
 			used[r.Metric] = true
 			if r.Of != "" {
@@ -374,7 +379,7 @@ func (e *Engine) qualifies(i int, m Metrics, keep bool) bool {
 	c := &e.levels[i]
 	met := 0
 	for j := range c.reqs {
-		if c.reqs[j].check(m, keep).Met {
+		if c.reqs[j].met(m, keep) {
 			met++
 		}
 	}
@@ -406,20 +411,38 @@ func (e *Engine) distance(i int, m Metrics) Distance {
 	return dist
 }
 
-// check measures the requirement against m: in full, or at its
+// threshold returns what the requirement asks of m: in full, or at its
 // low-water mark (keep).
-func (r *creq) check(m Metrics, keep bool) Check {
-	v := m[r.metric]
-	t := r.limit
-	if r.of != "" {
-		t = t.Mul(m[r.of]).Round(0)
-		if !r.cap.IsZero() && t.GreaterThan(r.cap) {
-			t = r.cap
+func (r *creq) threshold(m Metrics, keep bool) decimal.Decimal {
+	if r.of == "" {
+		if keep && !r.atMost {
+			return r.keep
 		}
+		return r.limit
+	}
+	t := r.limit.Mul(m[r.of]).Round(0)
+	if !r.cap.IsZero() && t.GreaterThan(r.cap) {
+		t = r.cap
 	}
 	if keep && !r.atMost && !r.lowWater.Equal(one) {
 		t = t.Mul(r.lowWater)
 	}
+	return t
+}
+
+// met reports whether m meets the requirement.
+func (r *creq) met(m Metrics, keep bool) bool {
+	c := m[r.metric].Cmp(r.threshold(m, keep))
+	if r.atMost {
+		return c <= 0
+	}
+	return c >= 0
+}
+
+// check measures the requirement against m, with the gap.
+func (r *creq) check(m Metrics, keep bool) Check {
+	v := m[r.metric]
+	t := r.threshold(m, keep)
 	c := Check{Metric: r.metric, Value: v, AtMost: r.atMost, Threshold: t, Gap: decimal.Zero}
 	if r.atMost {
 		c.Met = v.LessThanOrEqual(t)

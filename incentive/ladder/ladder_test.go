@@ -481,3 +481,21 @@ func TestReasonsJSON(t *testing.T) {
 		t.Errorf("decision does not read back: %v", err)
 	}
 }
+
+// FuzzState reads a state as a host's storage might hold it, and reviews
+// it: no panic, and an error only for levels the ladder does not have.
+func FuzzState(f *testing.F) {
+	f.Add([]byte(`{"level":"regular","since":"2026-03-01T09:00:00+08:00"}`))
+	f.Add([]byte(`{"level":"gold","valid_until":"2027-03-01T09:00:00+08:00","lock":{"level":"member","floor":true,"until":"2026-01-01T00:00:00Z"}}`))
+	f.Add([]byte(`{"lock":{"level":"regular"}}`))
+	e, _ := ladder.Compile(ladder.Discourse())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s ladder.State
+		if err := json.Unmarshal(data, &s); err != nil {
+			return
+		}
+		if _, err := e.Review(s, regularMetrics(), t0); err != nil && !errors.Is(err, ladder.ErrUnknownLevel) {
+			t.Fatalf("review: %v", err)
+		}
+	})
+}
