@@ -169,6 +169,12 @@ func (e *Engine) advance(q *Quest, p Progress, ev qun.Event, cal qun.Calendar, d
 		// New, or of a quest whose steps changed: start the counts afresh.
 		p.Counts = make([]int, len(q.Steps))
 	}
+	// Progress read from storage may say anything: bring it within the
+	// quest's bounds, so that no count passes its target.
+	for i, s := range q.Steps {
+		p.Counts[i] = min(max(p.Counts[i], 0), target(s))
+	}
+	p.Completions = max(p.Completions, 0)
 	changed := false
 	if g := q.Repeat.grain(); g != 0 {
 		per := cal.Period(g, ev.Time)
@@ -315,7 +321,7 @@ func (e *Engine) Status(p Progress, now time.Time, cal qun.Calendar) (Status, er
 	for j, s := range q.Steps {
 		n := 0
 		if j < len(counts) {
-			n = counts[j]
+			n = min(max(counts[j], 0), target(s))
 		}
 		st.Steps = append(st.Steps, Advance{Quest: q.ID, Step: s.ID, Count: n, Target: target(s)})
 	}

@@ -274,6 +274,11 @@ func TestProgressBounded(t *testing.T) {
 			for _, cpl := range d.Completed {
 				completions[cpl.Quest]++
 			}
+			for _, a := range d.Steps {
+				if a.Count < 1 || a.Count > a.Target {
+					t.Fatalf("%s step %s advanced to %d of %d", a.Quest, a.Step, a.Count, a.Target)
+				}
+			}
 		}
 		for _, p := range ps {
 			var q quest.Quest
@@ -368,6 +373,39 @@ func FuzzParse(f *testing.F) {
 		out, _ := json.Marshal(c)
 		if _, err := quest.Parse(out); err != nil {
 			t.Fatalf("a written center does not read back: %v\n%s", err, out)
+		}
+	})
+}
+
+// FuzzProgress reads progress as a host's storage might hold it, and
+// applies events to it: no panic, and no count past its target.
+func FuzzProgress(f *testing.F) {
+	f.Add([]byte(`[{"quest":"newcomer","started":"2026-11-16T09:00:00+08:00","counts":[1,2],"seen":["e1"]}]`))
+	f.Add([]byte(`[{"quest":"daily-reader","period":"2026-11-16","counts":[7,7,7],"completions":-2}]`))
+	f.Add([]byte(`[{"quest":"weekly-voice","period":"2026-11-16/P1W","counts":[-5,99],"done":true}]`))
+	e, _ := quest.Compile(center())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ps []quest.Progress
+		if err := json.Unmarshal(data, &ps); err != nil {
+			return
+		}
+		for _, name := range []string{"post", "reply", "read", "like"} {
+			var err error
+			ps, _, err = e.Apply(ps, qun.Event{ID: name, Member: "m", Name: name, Time: t0.Add(time.Hour)}, calSH)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range ps {
+			st, err := e.Status(p, t0.Add(time.Hour), calSH)
+			if err != nil {
+				continue // a quest the center does not have
+			}
+			for _, a := range st.Steps {
+				if a.Count < 0 || a.Count > a.Target {
+					t.Fatalf("%s step %s: count %d of %d", a.Quest, a.Step, a.Count, a.Target)
+				}
+			}
 		}
 	})
 }
