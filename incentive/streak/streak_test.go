@@ -431,3 +431,26 @@ func TestShiftInvariance(t *testing.T) {
 		}
 	})
 }
+
+// FuzzState reads a state as a host's storage might hold it, and checks
+// in, makes up and reads the status with it: no panic, whatever it says.
+func FuzzState(f *testing.F) {
+	f.Add([]byte(`{"zone":"Asia/Shanghai","runs":[{"from":"2026-11-16","to":"2026-11-22","days":7}],"longest":7,"total":9,"freezes":1,"make_ups":2,"reached":[{"day":7,"on":"2026-11-22"}]}`))
+	f.Add([]byte(`{"zone":"UTC","runs":[{"from":"2026-11-22","to":"2026-11-16","days":-7},{"from":"2020-01-01","to":"2020-01-01","days":1}],"freezes":99,"make_ups":-1}`))
+	f.Add([]byte(`{"zone":"+08:00","used":{"period":"2026-11","count":5}}`))
+	e, _ := streak.Compile(rules())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s streak.State
+		if err := json.Unmarshal(data, &s); err != nil {
+			return
+		}
+		now := at(date(2026, 11, 24), 9, 0, shanghai)
+		e.Status(s, now, shanghai)
+		s2, _, err := e.CheckIn(s, "m", now, shanghai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.MakeUp(s2, "m", date(2026, 11, 23), now, newYork)
+		e.MakeUp(s, "m", date(2026, 11, 20), now, shanghai)
+	})
+}
