@@ -227,6 +227,47 @@ func TestNeighbours(t *testing.T) {
 	}
 }
 
+// TestMissingPeriod: the standings of a period the board does not keep
+// are nil, and read as an empty board; a handle the board did not give is
+// refused, not a panic.
+func TestMissingPeriod(t *testing.T) {
+	b := mustBoard(t, board.Config{ID: "w", Period: qun.Week, Calendar: calSH})
+	must(t, b.Add("lin", 5, monday))
+	gone := b.PeriodOf(monday.Add(-7 * 24 * time.Hour))
+	for _, s := range []*board.Standings{b.Standings(gone), b.Teams(gone), b.At(monday.Add(-time.Hour))} {
+		if s != nil {
+			t.Fatalf("standings of a period not kept: %v", s)
+		}
+		if _, ok := s.Period(); ok || s.Len() != 0 || s.Top(3) != nil || s.Range(0, 3) != nil || s.Around("lin", 1) != nil {
+			t.Errorf("nil standings are not empty")
+		}
+		if _, ok := s.Rank("lin"); ok {
+			t.Errorf("nil standings rank lin")
+		}
+		if _, ok := s.RankOf(0); ok {
+			t.Errorf("nil standings rank a handle")
+		}
+		if _, ok := s.Lookup("lin"); ok {
+			t.Errorf("nil standings look lin up")
+		}
+		for e := range s.All() {
+			t.Errorf("nil standings list %v", e)
+		}
+	}
+	s := b.At(monday)
+	for _, r := range []board.Ref{-1, 1, math.MaxInt32} {
+		if _, ok := s.RankOf(r); ok {
+			t.Errorf("RankOf(%d) ranks a handle the board did not give", r)
+		}
+		if err := b.AddRef(r, 1, monday); !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("AddRef(%d): %v", r, err)
+		}
+		if _, ok := b.Member(r); ok {
+			t.Errorf("Member(%d) names a member", r)
+		}
+	}
+}
+
 func TestConfigJSON(t *testing.T) {
 	c, err := board.ParseConfig([]byte(`{"id":"weekly-reading","period":"week",
 		"calendar":{"zone":"Asia/Shanghai","week_start":"monday"},

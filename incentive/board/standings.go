@@ -18,6 +18,10 @@ import (
 // A Standings is not safe for concurrent use, and changes when its Board
 // is updated: read it from the goroutine that updates the Board, or under
 // the same lock.
+//
+// A nil *Standings, which [Board.Standings] and [Board.Teams] return for a
+// period the board does not keep, reads as an empty board: no entries,
+// no ranks.
 type Standings struct {
 	period  qun.Period // the zero Period for an all-time board
 	ranking Ranking
@@ -66,10 +70,20 @@ func newStandings(p qun.Period, r Ranking, scale int32, n *names) *Standings {
 
 // Period returns the period the standings are for, and false for an
 // all-time board.
-func (s *Standings) Period() (qun.Period, bool) { return s.period, s.period.Grain != 0 }
+func (s *Standings) Period() (qun.Period, bool) {
+	if s == nil {
+		return qun.Period{}, false
+	}
+	return s.period, s.period.Grain != 0
+}
 
 // Len returns the number of entries.
-func (s *Standings) Len() int { return s.tree.size }
+func (s *Standings) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.tree.size
+}
 
 // Entry is one line of a board: who, their rank, their score, and when they
 // reached it.
@@ -107,6 +121,9 @@ func (e Entry) Score() decimal.Decimal {
 
 // Lookup returns the entry with the given ID, and false if it has none.
 func (s *Standings) Lookup(id string) (Entry, bool) {
+	if s == nil {
+		return Entry{}, false
+	}
 	i, ok := s.names.index[id]
 	if !ok {
 		return Entry{}, false
@@ -122,6 +139,9 @@ func (s *Standings) Lookup(id string) (Entry, bool) {
 // Rank returns the rank of the entry with the given ID under the board's
 // ranking, and false if it has none. It does not allocate.
 func (s *Standings) Rank(id string) (int64, bool) {
+	if s == nil {
+		return 0, false
+	}
 	i, ok := s.names.index[id]
 	if !ok {
 		return 0, false
@@ -132,7 +152,12 @@ func (s *Standings) Rank(id string) (int64, bool) {
 // RankOf returns the rank of the member with the handle r (see
 // [Board.Ref]), and false if they have no entry. It does not allocate and
 // makes no map lookup: the fast path for a host that keeps handles.
-func (s *Standings) RankOf(r Ref) (int64, bool) { return s.rankIndex(int32(r)) }
+func (s *Standings) RankOf(r Ref) (int64, bool) {
+	if s == nil {
+		return 0, false
+	}
+	return s.rankIndex(int32(r))
+}
 
 func (s *Standings) rankIndex(i int32) (int64, bool) {
 	k, ok := s.tree.lookup(i)
@@ -164,7 +189,7 @@ func (s *Standings) Top(n int) []Entry { return s.Range(0, n) }
 // a page of the board.
 func (s *Standings) Range(from, n int) []Entry {
 	from = max(from, 0)
-	if n <= 0 || from >= s.tree.size {
+	if s == nil || n <= 0 || from >= s.tree.size {
 		return nil
 	}
 	out := make([]Entry, 0, min(n, s.tree.size-from))
@@ -181,6 +206,9 @@ func (s *Standings) Range(from, n int) []Entry {
 // side of it: a member's neighbours on the board. It returns nil if the
 // board has no such entry.
 func (s *Standings) Around(id string, k int) []Entry {
+	if s == nil {
+		return nil
+	}
 	i, ok := s.names.index[id]
 	if !ok {
 		return nil
@@ -201,6 +229,9 @@ func (s *Standings) All() iter.Seq[Entry] { return s.from(0) }
 // from returns the entries from position from on, with their ranks.
 func (s *Standings) from(from int) iter.Seq[Entry] {
 	return func(yield func(Entry) bool) {
+		if s == nil {
+			return
+		}
 		row := from
 		var rank int64
 		var prev value

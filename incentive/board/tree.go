@@ -719,7 +719,7 @@ func (t *tree) grow(id int32) {
 // lookup returns the key of id, for a tree by ID, and whether the tree
 // holds it.
 func (t *tree) lookup(id int32) (key, bool) {
-	if int(id) >= len(t.ents) || t.ents[id].leaf == none {
+	if id < 0 || int(id) >= len(t.ents) || t.ents[id].leaf == none {
 		return key{}, false
 	}
 	e := &t.ents[id]
