@@ -354,7 +354,7 @@ func (e *Engine) Status(s State, now time.Time, zone qun.Zone) Status {
 	switch missed := gap - 1; {
 	case gap <= 0:
 		st.Current, st.Today = last.Days, true
-	case missed <= s.Freezes:
+	case missed <= max(s.Freezes, 0):
 		st.Current, st.AtRisk, st.FreezesDue = last.Days, true, missed
 	}
 	return st
@@ -377,7 +377,10 @@ func (e *Engine) GrantMakeUps(s State, n int) (State, int) {
 	return s, g
 }
 
+// clone copies s for an operation to change, with its token counts
+// brought to zero if a state read from storage says less.
 func (s State) clone() State {
+	s.Freezes, s.MakeUps = max(s.Freezes, 0), max(s.MakeUps, 0)
 	s.Runs = slices.Clone(s.Runs)
 	s.Reached = slices.Clone(s.Reached)
 	return s

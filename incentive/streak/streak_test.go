@@ -438,6 +438,7 @@ func FuzzState(f *testing.F) {
 	f.Add([]byte(`{"zone":"Asia/Shanghai","runs":[{"from":"2026-11-16","to":"2026-11-22","days":7}],"longest":7,"total":9,"freezes":1,"make_ups":2,"reached":[{"day":7,"on":"2026-11-22"}]}`))
 	f.Add([]byte(`{"zone":"UTC","runs":[{"from":"2026-11-22","to":"2026-11-16","days":-7},{"from":"2020-01-01","to":"2020-01-01","days":1}],"freezes":99,"make_ups":-1}`))
 	f.Add([]byte(`{"zone":"+08:00","used":{"period":"2026-11","count":5}}`))
+	f.Add([]byte(`{"zone":"Asia/Shanghai","runs":[{"from":"2026-11-16","to":"2026-11-20","days":5}],"freezes":-3}`))
 	e, _ := streak.Compile(rules())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s streak.State
@@ -446,9 +447,12 @@ func FuzzState(f *testing.F) {
 		}
 		now := at(date(2026, 11, 24), 9, 0, shanghai)
 		e.Status(s, now, shanghai)
-		s2, _, err := e.CheckIn(s, "m", now, shanghai)
+		s2, res, err := e.CheckIn(s, "m", now, shanghai)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if res.Froze < 0 || s2.Freezes < 0 || s2.MakeUps < 0 {
+			t.Fatalf("negative tokens: froze %d, left %d freezes and %d make-ups", res.Froze, s2.Freezes, s2.MakeUps)
 		}
 		e.MakeUp(s2, "m", date(2026, 11, 23), now, newYork)
 		e.MakeUp(s, "m", date(2026, 11, 20), now, shanghai)
