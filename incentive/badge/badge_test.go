@@ -151,6 +151,7 @@ func TestGrantLimit(t *testing.T) {
 		e := compile(t)
 		var hs []badge.Holding
 		keys := map[string]bool{}
+		made := map[string]int{}
 		now := t0
 		for range rapid.IntRange(0, 40).Draw(t, "steps") {
 			now = now.Add(time.Duration(rapid.IntRange(0, 72).Draw(t, "hours")) * time.Hour)
@@ -170,6 +171,19 @@ func TestGrantLimit(t *testing.T) {
 					t.Fatalf("grant key %s repeated", g.Key)
 				}
 				keys[g.Key] = true
+				made[g.Badge]++
+			}
+			// Nothing here is revoked by hand, so the grants ever made of
+			// a badge that does not revoke itself are bounded too: by its
+			// limit, or by its grades for a badge granted once.
+			for _, b := range s.Badges {
+				bound := len(b.Grades)
+				if b.Multiple {
+					bound = b.Limit
+				}
+				if !b.Revoke && bound > 0 && made[b.ID] > bound {
+					t.Fatalf("%s granted %d times, bound %d", b.ID, made[b.ID], bound)
+				}
 			}
 			for _, h := range hs {
 				var b badge.Badge

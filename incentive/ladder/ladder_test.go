@@ -354,10 +354,31 @@ func genLadder(t *rapid.T) ladder.Ladder {
 	return l
 }
 
-func genMetrics(t *rapid.T, label string) ladder.Metrics {
+// genMetrics draws metrics for l: each a value at, just below or just
+// above one of the ladder's thresholds on it (where levels change),
+// anywhere up to one (above or below its low-water mark), or any value.
+func genMetrics(t *rapid.T, l ladder.Ladder, label string) ladder.Metrics {
 	m := ladder.Metrics{}
 	for _, n := range []string{"a", "b", "c"} {
-		m[n] = decimal.NewFromInt(rapid.Int64Range(0, 24).Draw(t, label+" "+n))
+		var near []int64
+		for _, lv := range l.Levels {
+			for _, r := range lv.Requirements {
+				if r.Metric == n {
+					near = append(near, r.Min.IntPart())
+				}
+			}
+		}
+		v := rapid.Int64Range(0, 24).Draw(t, label+" "+n)
+		if len(near) > 0 {
+			th := rapid.SampledFrom(near).Draw(t, label+" "+n+" threshold")
+			switch rapid.IntRange(0, 2).Draw(t, label+" "+n+" how") {
+			case 0: // at the threshold, or one off
+				v = max(0, th+rapid.Int64Range(-1, 1).Draw(t, label+" "+n+" off by"))
+			case 1: // anywhere up to it: above or below a low-water mark
+				v = rapid.Int64Range(0, th+1).Draw(t, label+" "+n+" up to")
+			}
+		}
+		m[n] = decimal.NewFromInt(v)
 	}
 	return m
 }
@@ -372,19 +393,24 @@ func levelIndex(e *ladder.Engine, name string) int {
 }
 
 // TestMonotone: at upgrade time, more of every metric never gives a lower
-// level.
+// level, whatever the level before; and Evaluate never lowers a level.
 func TestMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		e, err := ladder.Compile(genLadder(t))
+		l := genLadder(t)
+		e, err := ladder.Compile(l)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cur := rapid.SampledFrom(e.Levels()).Draw(t, "current")
+		// Often a new member, whose level is what the metrics earn.
+		cur := "l0"
+		if rapid.Bool().Draw(t, "placed") {
+			cur = rapid.SampledFrom(e.Levels()).Draw(t, "current")
+		}
 		s := ladder.State{Level: cur, Since: t0}
-		lo := genMetrics(t, "low")
+		lo := genMetrics(t, l, "low")
 		hi := ladder.Metrics{}
 		for k, v := range lo {
-			hi[k] = v.Add(decimal.NewFromInt(rapid.Int64Range(0, 10).Draw(t, "more "+k)))
+			hi[k] = v.Add(decimal.NewFromInt(rapid.Int64Range(0, 3).Draw(t, "more "+k)))
 		}
 		dlo, err := e.Evaluate(s, lo, t0)
 		if err != nil {
@@ -404,32 +430,37 @@ func TestMonotone(t *testing.T) {
 }
 
 // TestNoEarlyDowngrade: a review never lowers a level within its minimum
-// stay, nor while every metric stays at or above its low-water mark.
+// stay, within its validity, from a lifetime level, nor while enough
+// metrics stay at or above their low-water marks; and a member who falls
+// lands no lower than a lifetime level below, nor more than max_drop
+// levels down.
 func TestNoEarlyDowngrade(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		l := genLadder(t)
 		cur := rapid.IntRange(1, len(l.Levels)-1).Draw(t, "current")
-		if rapid.Bool().Draw(t, "unprotected") {
-			// Often no protection but the low-water marks, so that those
-			// are tested on their own.
-			l.Levels[cur].MinStay, l.Levels[cur].Validity, l.Levels[cur].Lifetime = 0, 0, false
+		if cur >= 2 && rapid.Bool().Draw(t, "a lifetime level below") {
+			l.Levels[rapid.IntRange(1, cur-1).Draw(t, "lifetime level")].Lifetime = true
+		}
+		lv := &l.Levels[cur]
+		// One protection at a time, often none but the low-water marks,
+		// so that each is tested on its own.
+		lv.MinStay, lv.Validity, lv.Lifetime = 0, 0, false
+		switch rapid.SampledFrom([]string{"low water", "min stay", "validity", "lifetime"}).Draw(t, "protection") {
+		case "min stay":
+			lv.MinStay = qun.Days(rapid.IntRange(1, 30).Draw(t, "min_stay"))
+		case "validity":
+			lv.Validity = qun.Days(rapid.IntRange(1, 30).Draw(t, "validity"))
+		case "lifetime":
+			lv.Lifetime = true
 		}
 		e, err := ladder.Compile(l)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lv := l.Levels[cur]
 		since := t0
 		now := since.Add(days(rapid.IntRange(0, 40).Draw(t, "days at the level")))
 		s := ladder.State{Level: lv.Name, Since: since}
-		// Metrics near the level's thresholds: a little above, between the
-		// low-water mark and the threshold, or below.
-		m := genMetrics(t, "metrics")
-		for _, r := range lv.Requirements {
-			v := r.Min.IntPart() - rapid.Int64Range(-2, 6).Draw(t, "short of "+r.Metric)
-			m[r.Metric] = decimal.NewFromInt(max(v, 0))
-		}
-		aboveLowWater := true
+		m := genMetrics(t, l, "metrics")
 		met, need := 0, lv.Need
 		if need == 0 {
 			need = len(lv.Requirements)
@@ -443,7 +474,7 @@ func TestNoEarlyDowngrade(t *testing.T) {
 				met++
 			}
 		}
-		aboveLowWater = met >= need
+		aboveLowWater := met >= need
 		d, err := e.Review(s, m, now)
 		if err != nil {
 			t.Fatal(err)
@@ -451,17 +482,23 @@ func TestNoEarlyDowngrade(t *testing.T) {
 		if d.Change != ladder.Down {
 			return
 		}
-		if lv.MinStay > 0 && now.Before(since.Add(time.Duration(lv.MinStay))) {
+		to := levelIndex(e, d.To)
+		switch {
+		case lv.MinStay > 0 && now.Before(since.Add(time.Duration(lv.MinStay))):
 			t.Fatalf("downgraded within the minimum stay: %s", d.Explain())
-		}
-		if aboveLowWater {
+		case lv.Validity > 0 && now.Before(since.Add(time.Duration(lv.Validity))):
+			t.Fatalf("downgraded within the validity: %s", d.Explain())
+		case aboveLowWater:
 			t.Fatalf("downgraded above the low-water marks: %s", d.Explain())
-		}
-		if lv.Lifetime {
+		case lv.Lifetime:
 			t.Fatalf("downgraded from a lifetime level: %s", d.Explain())
-		}
-		if l.MaxDrop > 0 && cur-levelIndex(e, d.To) > l.MaxDrop {
+		case l.MaxDrop > 0 && cur-to > l.MaxDrop:
 			t.Fatalf("dropped more than max_drop: %s", d.Explain())
+		}
+		for i := to + 1; i < cur; i++ {
+			if l.Levels[i].Lifetime {
+				t.Fatalf("dropped below the lifetime level %s: %s", l.Levels[i].Name, d.Explain())
+			}
 		}
 	})
 }
