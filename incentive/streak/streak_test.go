@@ -94,6 +94,13 @@ func TestDaysAcrossDST(t *testing.T) {
 	if s.Longest != 5 || s.Total != 9 {
 		t.Errorf("longest %d total %d, want 5 and 9", s.Longest, s.Total)
 	}
+	// Missing the 23-hour day breaks the streak: from midnight before it
+	// to midnight after it is 47 hours, but two days.
+	run(t, e, streak.State{}, []checkIn{
+		{date(2026, 3, 6), 0, newYork, 1, true},
+		{date(2026, 3, 7), 0, newYork, 2, true},
+		{date(2026, 3, 9), 0, newYork, 1, true},
+	})
 }
 
 func TestDuplicates(t *testing.T) {
@@ -346,12 +353,22 @@ func FuzzParseRules(f *testing.F) {
 	})
 }
 
-// localMidnights draws a sorted set of distinct day offsets.
+// drawDays draws a sorted set of distinct day offsets.
 func drawDays(t *rapid.T) []int {
-	n := rapid.IntRange(1, 40).Draw(t, "check-ins")
 	set := map[int]bool{}
-	for range n {
-		set[rapid.IntRange(0, 60).Draw(t, "day")] = true
+	if rapid.Bool().Draw(t, "dense") {
+		// Most days, with a few missed: streaks long enough to span a
+		// change of clocks, broken by single missed days.
+		for d := range rapid.IntRange(1, 40).Draw(t, "span") {
+			if rapid.IntRange(0, 9).Draw(t, "missed") > 0 {
+				set[d] = true
+			}
+		}
+		set[0] = true
+	} else {
+		for range rapid.IntRange(1, 40).Draw(t, "check-ins") {
+			set[rapid.IntRange(0, 60).Draw(t, "day")] = true
+		}
 	}
 	var days []int
 	for d := range set {
@@ -398,6 +415,12 @@ func TestShiftInvariance(t *testing.T) {
 		zone := rapid.SampledFrom(zones).Draw(t, "zone")
 		hour := rapid.IntRange(0, 23).Draw(t, "hour")
 		start := date(2026, 1, 1).AddDays(rapid.IntRange(0, 700).Draw(t, "start"))
+		if rapid.Bool().Draw(t, "around a DST change") {
+			// Weeks before a change of New York's, Los Angeles's, Sydney's
+			// or Santiago's clocks, so that the days span it.
+			change := rapid.SampledFrom([]qun.Date{date(2026, 3, 8), date(2026, 11, 1), date(2026, 4, 5), date(2026, 10, 4), date(2026, 9, 6)}).Draw(t, "change")
+			start = change.AddDays(-rapid.IntRange(0, 20).Draw(t, "days before"))
+		}
 		shift := rapid.IntRange(-400, 400).Draw(t, "shift")
 		local := func(h int, z qun.Zone) func(qun.Date) time.Time {
 			return func(d qun.Date) time.Time { return d.At(h, 0, 0, 0, z.Location()) }
