@@ -80,14 +80,25 @@ type Grade struct {
 //	{"rank":"weekly-reading","top":3}      ranked 3rd or better on the board
 //	{"first":"join","top":100}             among the first 100 to join
 type Criterion struct {
+	// Counter names a counter of [Facts.Counters], which must be at
+	// least Min.
 	Counter string `json:"counter,omitempty"`
+	// Streak names a streak of [Facts.Streaks], whose current length
+	// (or, with Longest, longest ever) must be at least Min.
 	Streak  string `json:"streak,omitempty"`
 	Longest bool   `json:"longest,omitempty"`
-	Min     int64  `json:"min,omitzero"`
-	Tag     string `json:"tag,omitempty"`
-	Rank    string `json:"rank,omitempty"`
-	First   string `json:"first,omitempty"`
-	Top     int64  `json:"top,omitzero"`
+	// Min is the least a counter or a streak must reach, at least 1.
+	Min int64 `json:"min,omitzero"`
+	// Tag names a tag the member must hold ([Facts.Tags]).
+	Tag string `json:"tag,omitempty"`
+	// Rank names a board of [Facts.Ranks], on which the member must rank
+	// Top or better.
+	Rank string `json:"rank,omitempty"`
+	// First names a first of [Facts.Firsts]: the member must be among
+	// the first Top to do it.
+	First string `json:"first,omitempty"`
+	// Top is the lowest rank or place that holds, at least 1.
+	Top int64 `json:"top,omitzero"`
 }
 
 // UnmarshalJSON reads a set strictly, as [qun.UnmarshalStrict] reads.

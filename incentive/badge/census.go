@@ -21,7 +21,9 @@ type Census struct {
 
 // Level names a badge's grade by its place, from 1.
 type Level struct {
+	// Badge is the badge's ID.
 	Badge string
+	// Level is the grade's place, from 1.
 	Level int
 }
 
@@ -65,10 +67,13 @@ func (c *Census) add(hs []Holding, d int64) {
 
 // Rarity is how many members hold a badge's grade, and their share.
 type Rarity struct {
-	Badge   string  `json:"badge"`
-	Level   int     `json:"level"`
-	Holders int64   `json:"holders"`
-	Share   float64 `json:"share"`
+	// Badge and Level name the badge's grade, Level from 1.
+	Badge string `json:"badge"`
+	Level int    `json:"level"`
+	// Holders is the number of members who hold it.
+	Holders int64 `json:"holders"`
+	// Share is Holders over the members counted, from 0 to 1.
+	Share float64 `json:"share"`
 }
 
 // Rarity returns the share of members who hold the badge at the level

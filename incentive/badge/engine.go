@@ -41,9 +41,12 @@ func (e *Engine) Set() Set { return Set{Calendar: e.set.Calendar, Badges: slices
 // board), and firsts (the member's place among the first to do something,
 // for pioneer badges).
 type Facts struct {
-	Counters map[string]int64      `json:"counters,omitempty"`
-	Streaks  map[string]StreakFact `json:"streaks,omitempty"`
-	Tags     []string              `json:"tags,omitempty"`
+	// Counters holds counts by name: posts, books read, followers.
+	Counters map[string]int64 `json:"counters,omitempty"`
+	// Streaks holds streaks by name: "check-in".
+	Streaks map[string]StreakFact `json:"streaks,omitempty"`
+	// Tags lists the tags the member holds.
+	Tags []string `json:"tags,omitempty"`
 	// Ranks holds the member's rank on each board, 1 for the top; a board
 	// the member is not on is left out.
 	Ranks map[string]int64 `json:"ranks,omitempty"`
@@ -54,7 +57,9 @@ type Facts struct {
 
 // StreakFact is a streak's current and longest lengths.
 type StreakFact struct {
+	// Current is the length of the streak now, 0 if it is broken.
 	Current int64 `json:"current"`
+	// Longest is the longest the streak ever was.
 	Longest int64 `json:"longest"`
 }
 
@@ -114,7 +119,9 @@ func (h *Holding) UnmarshalJSON(data []byte) error {
 // Decision is what an evaluation or a grant decided, as a value: the
 // badges to grant and to revoke.
 type Decision struct {
-	Grants  []Grant      `json:"grants,omitempty"`
+	// Grants are the badges and grades to grant, in order.
+	Grants []Grant `json:"grants,omitempty"`
+	// Revokes are the grades to take back, highest first.
 	Revokes []Revocation `json:"revokes,omitempty"`
 	// Held lists badges a grant found already held (a badge granted once,
 	// at its top grade): a duplicate, not an error.
@@ -125,6 +132,7 @@ type Decision struct {
 
 // Grant is one badge granted.
 type Grant struct {
+	// Badge is the badge's ID.
 	Badge string `json:"badge"`
 	// Grade is the grade's name, and Level its place from 1.
 	Grade string `json:"grade,omitempty"`
@@ -134,16 +142,20 @@ type Grant struct {
 	Number int `json:"number"`
 	// Key is the grant's idempotency key, "badge/reader/2": the host
 	// records a grant under it once.
-	Key string    `json:"key"`
-	At  time.Time `json:"at"`
+	Key string `json:"key"`
+	// At is when it was granted: the now of the evaluation or grant.
+	At time.Time `json:"at"`
 }
 
 // Revocation is one grade of a badge taken back.
 type Revocation struct {
-	Badge string    `json:"badge"`
-	Grade string    `json:"grade,omitempty"`
-	Level int       `json:"level"`
-	At    time.Time `json:"at"`
+	// Badge is the badge's ID.
+	Badge string `json:"badge"`
+	// Grade is the grade's name, and Level its place from 1.
+	Grade string `json:"grade,omitempty"`
+	Level int    `json:"level"`
+	// At is when it was taken back.
+	At time.Time `json:"at"`
 }
 
 // Evaluate measures the member's facts against every badge with criteria

@@ -61,9 +61,12 @@ type Metric struct {
 // year"). At most one of the three is set. [Window.Start] tells the host
 // where its count begins.
 type Window struct {
-	Last   qun.Duration `json:"last,omitzero"`
-	Months int          `json:"months,omitzero"`
-	Period qun.Grain    `json:"period,omitzero"`
+	// Last is a span of elapsed time: "100d".
+	Last qun.Duration `json:"last,omitzero"`
+	// Months is a number of calendar months, 1 to 1200.
+	Months int `json:"months,omitzero"`
+	// Period is a calendar period so far: "year" for this year.
+	Period qun.Grain `json:"period,omitzero"`
 }
 
 // IsAllTime reports whether w is all time.

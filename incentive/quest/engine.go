@@ -92,20 +92,25 @@ type Decision struct {
 
 // Advance is one step counted: its count now, of its target.
 type Advance struct {
-	Quest  string `json:"quest"`
-	Step   string `json:"step"`
-	Count  int    `json:"count"`
-	Target int    `json:"target"`
+	// Quest and Step name the quest and its step.
+	Quest string `json:"quest"`
+	Step  string `json:"step"`
+	// Count is the step's count now, never more than Target, the
+	// count the step takes.
+	Count  int `json:"count"`
+	Target int `json:"target"`
 }
 
 // Completion is one quest completed.
 type Completion struct {
+	// Quest is the quest's ID.
 	Quest string `json:"quest"`
 	// Number is which completion it is, from 1.
 	Number int `json:"number"`
 	// Period is the day or week of a repeating quest.
 	Period qun.Period `json:"period,omitzero"`
-	At     time.Time  `json:"at"`
+	// At is the time of the event that completed it.
+	At time.Time `json:"at"`
 }
 
 // Start starts a quest for a member at now: for quests with Enroll, which
@@ -284,6 +289,7 @@ func target(s Step) int { return max(s.Count, 1) }
 
 // Status is a member's progress in a quest as of an instant.
 type Status struct {
+	// Quest is the quest's ID.
 	Quest string `json:"quest"`
 	// State is "not_started", "active", "done", "failed" or, for a
 	// repeating quest whose limit is reached, "exhausted".

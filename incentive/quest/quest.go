@@ -21,6 +21,7 @@ import (
 //	  {"id":"daily-reader","steps":[{"id":"read","event":{"name":"read"},"count":5}],
 //	   "repeat":"daily","reward":{"kind":"points","points":"10"}}]}
 type Center struct {
+	// Quests are the quests, with distinct IDs.
 	Quests []Quest `json:"quests"`
 }
 
@@ -56,6 +57,7 @@ type Quest struct {
 
 // Step is one step of a quest.
 type Step struct {
+	// ID names the step, distinct within its quest.
 	ID string `json:"id"`
 	// Event selects the events that count: a name and property
 	// conditions.

@@ -51,7 +51,10 @@ type PlanDay struct {
 
 // Task is done by Count events that match Event.
 type Task struct {
-	ID    string          `json:"id"`
+	// ID names the task, distinct within its day.
+	ID string `json:"id"`
+	// Event selects the events that count for the task: a name and
+	// conditions on properties.
 	Event qun.EventFilter `json:"event"`
 	// Count is how many matching events the task takes, 1 (the default,
 	// when zero) to 1000.

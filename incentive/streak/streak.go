@@ -67,21 +67,28 @@ type State struct {
 // time-zone move. Days counts those checked in or made up: the run's
 // length as a streak.
 type Run struct {
+	// From and To are the run's first and last days, in the member's
+	// calendar.
 	From qun.Date `json:"from"`
 	To   qun.Date `json:"to"`
-	Days int      `json:"days"`
+	// Days is the number of days in the run checked in or made up.
+	Days int `json:"days"`
 }
 
 // Used counts the make-ups a member used in one period.
 type Used struct {
+	// Period is the limit's period, in the member's calendar.
 	Period qun.Period `json:"period"`
-	Count  int        `json:"count"`
+	// Count is the number of make-ups used in it.
+	Count int `json:"count"`
 }
 
 // Reached records when a member last reached a milestone.
 type Reached struct {
-	Day int      `json:"day"`
-	On  qun.Date `json:"on"`
+	// Day is the milestone's day: 7 for the day-7 milestone.
+	Day int `json:"day"`
+	// On is the member's day it was last reached on.
+	On qun.Date `json:"on"`
 }
 
 // UnmarshalJSON reads a state strictly, as [qun.UnmarshalStrict] reads.
