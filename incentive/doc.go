@@ -122,7 +122,7 @@
 //
 // # Sub-packages
 //
-// The rest of a community's incentives (DOMAIN.md §3, 游戏化) live in
+// The rest of a community's incentives, its game layer (游戏化), live in
 // sub-packages, each a pure rule engine over data the host supplies, which
 // pay points through this package's ledger ([Reward], [Payout]):
 //
