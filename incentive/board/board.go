@@ -178,10 +178,10 @@ func (b *Board) SetScore(m qun.MemberID, score decimal.Decimal, at time.Time) er
 }
 
 func (b *Board) scaleError(d decimal.Decimal) error {
-	if d.Exponent() < -b.cfg.Scale && !d.Equal(d.Truncate(b.cfg.Scale)) {
-		return fmt.Errorf("board: score %s at scale %d: %w", d, b.cfg.Scale, ErrScale)
+	if finer(d, b.cfg.Scale) {
+		return fmt.Errorf("board: score %s at scale %d: %w", short(d), b.cfg.Scale, ErrScale)
 	}
-	return fmt.Errorf("board: score %s: %w", d, ErrOverflow)
+	return fmt.Errorf("board: score %s: %w", short(d), ErrOverflow)
 }
 
 // periodFor checks the handle and the time, and returns the period that

@@ -137,9 +137,20 @@ func TestDecimalScores(t *testing.T) {
 	if err := b.AddScore("lin", decimal.RequireFromString("0.001"), monday); !errors.Is(err, board.ErrScale) || !errors.Is(err, qun.ErrInvalid) {
 		t.Errorf("finer than the scale: %v", err)
 	}
-	if err := b.AddScore("lin", decimal.RequireFromString("1e30"), monday); !errors.Is(err, board.ErrOverflow) {
-		t.Errorf("too large: %v", err)
+	for _, big := range []decimal.Decimal{dec("1e30"), dec("-1e30"), dec("92233720368547758.08"), decimal.New(7, 1<<30)} {
+		if err := b.AddScore("lin", big, monday); !errors.Is(err, board.ErrOverflow) {
+			t.Errorf("%s: too large: %v", big, err)
+		}
 	}
+	for _, fine := range []decimal.Decimal{dec("0.001"), dec("1.234"), decimal.New(7, -1<<30), decimal.New(-3, -40)} {
+		if err := b.AddScore("lin", fine, monday); !errors.Is(err, board.ErrScale) {
+			t.Errorf("%s: finer than the scale: %v", fine.Coefficient(), err)
+		}
+	}
+	for _, zero := range []string{"0e50", "0.000e-40", "-0"} {
+		must(t, b.AddScore("lin", decimal.RequireFromString(zero), monday.Add(time.Minute)))
+	}
+	must(t, b.SetScore("lin", decimal.RequireFromString("92233720368547758.07"), monday.Add(time.Minute)))
 	must(t, b.Set("max", math.MaxInt64, monday))
 	if err := b.Add("max", 1, monday); !errors.Is(err, board.ErrOverflow) {
 		t.Errorf("overflow: %v", err)
@@ -539,4 +550,35 @@ func TestNoAllocs(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("a rank lookup allocates %v times", n)
 	}
+}
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// FuzzScore feeds decimal scores as a host might pass them: each is set
+// exactly or refused as invalid, never a panic, and never slow however
+// large or fine its exponent.
+func FuzzScore(f *testing.F) {
+	for _, s := range []string{"99.75", "-0.5", "0.001", "1e30", "7e-9000", "92233720368547758.07", "0e50"} {
+		f.Add(s, int32(2))
+	}
+	f.Fuzz(func(t *testing.T, s string, scale int32) {
+		d, err := decimal.NewFromString(s)
+		if err != nil {
+			return
+		}
+		b, err := board.New(board.Config{ID: "f", Scale: max(0, min(scale, board.MaxScale))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.SetScore("lin", d, monday); err != nil {
+			if !errors.Is(err, qun.ErrInvalid) {
+				t.Fatalf("%s: %v does not match qun.ErrInvalid", s, err)
+			}
+			return
+		}
+		e, ok := b.Standings(qun.Period{}).Lookup("lin")
+		if !ok || !e.Score().Equal(d) {
+			t.Fatalf("%s: set, reads back %s", s, e.Score())
+		}
+	})
 }

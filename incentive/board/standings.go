@@ -3,6 +3,7 @@ package board
 import (
 	"iter"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -346,9 +347,15 @@ func gcd(a, b uint64) uint64 {
 }
 
 // unitsOf returns d in units of 10^-scale, and false if d has finer
-// digits or does not fit in an int64.
+// digits or does not fit in an int64. It never expands a decimal beyond
+// its own digits: 7e1000000000 is refused without computing 10^1000000000.
 func unitsOf(d decimal.Decimal, scale int32) (int64, bool) {
-	if d.Exponent() < -scale && !d.Equal(d.Truncate(scale)) {
+	switch {
+	case d.IsZero():
+		return 0, true
+	case d.Exponent() > 19: // at least 10^19 in magnitude
+		return 0, false
+	case finer(d, scale):
 		return 0, false
 	}
 	c := d.Shift(scale).Truncate(0).BigInt()
@@ -356,6 +363,28 @@ func unitsOf(d decimal.Decimal, scale int32) (int64, bool) {
 		return 0, false
 	}
 	return c.Int64(), true
+}
+
+// finer reports whether d has nonzero digits beyond scale decimal places.
+func finer(d decimal.Decimal, scale int32) bool {
+	exp := int64(d.Exponent())
+	if exp >= -int64(scale) || d.IsZero() {
+		return false
+	}
+	if -int64(scale)-exp >= int64(d.NumDigits()) {
+		// The coefficient, not zero, is below 10^(places to drop).
+		return true
+	}
+	return !d.Equal(d.Truncate(scale))
+}
+
+// short writes d for an error message: in full, or as its coefficient
+// and exponent when the full form would be long.
+func short(d decimal.Decimal) string {
+	if e := d.Exponent(); e > 30 || e < -30 {
+		return d.Coefficient().String() + "e" + strconv.Itoa(int(e))
+	}
+	return d.String()
 }
 
 // nanos returns t as Unix nanoseconds, clamped to the range an int64
