@@ -197,12 +197,22 @@ func (e *Engine) Distance(level string, m Metrics) (Distance, error) {
 
 func (e *Engine) checkMetrics(m Metrics) error {
 	for _, name := range e.metrics {
-		if _, ok := m[name]; !ok {
+		v, ok := m[name]
+		if !ok {
 			return fmt.Errorf("ladder: metric %q: %w", name, ErrMissingMetric)
+		}
+		// Decimals compare by scaling to a common exponent: one of
+		// 10^-1000000000 would take the comparison forever. No count or
+		// score comes near the bound.
+		if exp := v.Exponent(); exp > maxExp || exp < -maxExp {
+			return fmt.Errorf("ladder: metric %q: %w", name, qun.Invalid("metrics."+name, "exponent %d is beyond ±%d", exp, maxExp))
 		}
 	}
 	return nil
 }
+
+// maxExp bounds the exponents of metrics.
+const maxExp = 1000
 
 func (e *Engine) index(level string) (int, error) {
 	if level == "" {

@@ -194,6 +194,18 @@ func TestMissingMetric(t *testing.T) {
 	if got := e.Needs(); !gocmp.Equal(got, []string{"growth", "orders"}) {
 		t.Errorf("Needs() = %v", got)
 	}
+	// A metric whose exponent would take a comparison forever is refused.
+	for _, v := range []decimal.Decimal{decimal.New(7, -1<<30), decimal.New(7, 1<<30)} {
+		_, err := e.Review(ladder.State{Level: "gold", Since: t0}, ladder.Metrics{"growth": v, "orders": dec("1")}, t0.Add(days(400)))
+		var ve *qun.ValidationError
+		if !errors.Is(err, qun.ErrInvalid) || !errors.As(err, &ve) || ve.Field != "metrics.growth" {
+			t.Errorf("metric 7e%d: %v", v.Exponent(), err)
+		}
+	}
+	// One of a thousand places is fine.
+	if _, err := e.Review(ladder.State{}, ladder.Metrics{"growth": decimal.New(7, -1000), "orders": decimal.New(1, 1000)}, t0); err != nil {
+		t.Errorf("metrics at the bound: %v", err)
+	}
 }
 
 func TestBenefits(t *testing.T) {
