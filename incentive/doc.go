@@ -149,4 +149,29 @@
 // (docs.openloyalty.io: userguide/getting_started/settings/Configuration/settings.html
 // and userguide/customers/profile_details/loyalty/loyalty.html: "Locked
 // points are not used to calculate customer level").
+//
+// # Sub-packages
+//
+// The rest of a community's incentives, its game layer (游戏化), live in
+// sub-packages, each a pure rule engine over data the host supplies, which
+// pay points through this package's ledger ([Reward], [Payout]):
+//
+//   - incentive/ladder: member tiers and levels (会员等级): requirements
+//     over host metrics, up at once and down at a review, with low water,
+//     minimum stays, validity and locks; Discourse's trust levels as a
+//     preset; benefits that become earning-rule multipliers.
+//   - incentive/streak: check-in streaks (打卡) in each member's own days,
+//     freezes and make-up cards (补签卡), milestones, and check-in plans
+//     such as the 7-day growth plan.
+//   - incentive/quest: tasks (任务) of ordered or any-order steps, with
+//     deadlines, daily and weekly resets, and rewards.
+//   - incentive/badge: badges (徽章) over counters, streaks, firsts, tags
+//     and ranks; tiered, repeated or revoked; rarity.
+//   - incentive/board: leaderboards (排行榜) over periods in a time zone,
+//     three rankings, and team PK (团队PK), in O(log n) per update.
+//   - incentive/referral: referrals and fission (裂变).
+//   - incentive/draw: fair, auditable prize draws (抽奖).
+//   - incentive/catalog: the rewards catalog and redemption (积分兑换).
+//   - incentive/incentivetest and incentive/ledgertest: rapid generators
+//     and invariants for hosts' rules, and the Store conformance kit.
 package incentive
