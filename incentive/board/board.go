@@ -39,15 +39,16 @@ var (
 // host that updates from several goroutines holds a lock, or gives each
 // shard of its members a Board of its own.
 type Board struct {
-	cfg     Config
-	indexer *qun.Indexer
-	keep    int
-	periods []*period // oldest first
-	last    *period   // the period of the last update
-	members names
-	teams   names
-	teamOf  []int32 // each member's team, or none
-	roster  []int32 // each team's number of members
+	cfg      Config
+	indexer  qun.Indexer
+	periodic bool // whether cfg.Period is set, so indexer is used
+	keep     int
+	periods  []*period // oldest first
+	last     *period   // the period of the last update
+	members  names
+	teams    names
+	teamOf   []int32 // each member's team, or none
+	roster   []int32 // each team's number of members
 }
 
 // Ref is a member's handle on a board, from [Board.Ref]: hosts that update
@@ -77,6 +78,7 @@ func New(c Config) (*Board, error) {
 	}
 	if c.Period != 0 {
 		b.indexer = c.Calendar.Indexer(c.Period)
+		b.periodic = true
 	} else {
 		b.keep = 1
 	}
@@ -229,7 +231,7 @@ func (b *Board) den(team int32) int32 {
 // periodOf returns the period that holds at, creating it if it is new.
 func (b *Board) periodOf(at time.Time) (*period, error) {
 	var idx int64
-	if b.indexer != nil {
+	if b.periodic {
 		idx = b.indexer.Index(at)
 	}
 	if b.last != nil && b.last.index == idx {
@@ -269,7 +271,7 @@ func (b *Board) periodOf(at time.Time) (*period, error) {
 }
 
 func (b *Board) periodAt(idx int64) qun.Period {
-	if b.indexer == nil {
+	if !b.periodic {
 		return qun.Period{}
 	}
 	return b.cfg.Calendar.PeriodAt(b.cfg.Period, idx)
