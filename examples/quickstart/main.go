@@ -239,7 +239,10 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ledger := &incentive.Ledger{Store: incentive.NewMemoryStore(), Engine: engine}
+	ledger, err := incentive.NewLedger(incentive.NewMemoryStore(), engine)
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
 	core := snapshot.Members("core")
 	replays := 0
