@@ -101,6 +101,12 @@ func (s *Scores) Map() map[qun.MemberID]float64 {
 // grown to the table's size: its work is one pass over the rows, O(1) per
 // row.
 func (m *Engagement) ScoreTable(t *Table, now time.Time, into *Scores) error {
+	switch {
+	case t == nil:
+		return qun.Invalid("", "the table is nil")
+	case into == nil:
+		return qun.Invalid("", "the Scores to fill are nil")
+	}
 	into.kindOf = slices.Grow(into.kindOf[:0], len(t.Names))[:len(t.Names)]
 	for i, name := range t.Names {
 		into.kindOf[i] = -1
@@ -159,23 +165,30 @@ func (m *Engagement) ScoreEvents(events iter.Seq[qun.Event], now time.Time) (*Sc
 // first, by blocks of members whose states fit in the cache, keeping time
 // order within each block (appending each row to its block's list of
 // chunks, in scratch space that Scores keeps), and then scores block after
-// block: two sequential passes instead of one random one.
+// block: two sequential passes instead of one random one. The states of
+// only one block exist at a time: each block's are set up, stepped and
+// read out into the Scores while they are in the cache, so the states of
+// all the members never go through memory.
 func (m *Engagement) score(t *Table, kindOf []int32, now time.Time, into *Scores) error {
 	members, names, times := t.Member, t.Name, t.Time
 	if len(names) != len(members) || len(times) != len(members) {
 		return qun.Invalid("", "table columns differ in length: %d members, %d names, %d times", len(members), len(names), len(times))
 	}
 	nk, nm := len(m.kinds), len(t.Members)
+	if nk == 0 {
+		return qun.Invalid("", "the engagement has no kinds of event: make it with EngagementRules.Compile")
+	}
 	into.reset(m, t.Members, now)
 	nowN, _ := nanos(now)
 
 	shift := blockShift(nk)
 	if nm>>shift == 0 {
 		// All the members' states fit in the cache: score in one pass.
-		if err := m.scoreColumns(t, kindOf, nowN, into.hot); err != nil {
+		hot := into.states(nm * nk)
+		if err := m.scoreColumns(t, kindOf, nowN, hot); err != nil {
 			return err
 		}
-		m.read(into, nowN)
+		m.read(into, hot, 0, nowN)
 		return nil
 	}
 
@@ -223,21 +236,24 @@ func (m *Engagement) score(t *Table, kindOf []int32, now time.Time, into *Scores
 		rows[int(tail[b])*chunkRows+int(fill[b])] = row{at: at, member: member, kind: uint32(k)}
 		fill[b]++
 	}
-	// Pass 2: score the rows, block by block.
-	hot, kinds := into.hot, m.kinds
+	// Pass 2: score the rows, block by block, each block's members'
+	// states set up, stepped and read out while they are in the cache.
+	kinds := m.kinds
 	clock := newDayClock(m.loc)
 	for b := range blocks {
+		first := b << shift
+		hot := into.states(min(nm-first, 1<<shift) * nk)
 		for c := head[b]; c >= 0; c = next[c] {
 			n := chunkRows
 			if c == tail[b] {
 				n = int(fill[b])
 			}
 			for _, r := range rows[int(c)*chunkRows : int(c)*chunkRows+n] {
-				m.step(&hot[int(r.member)*nk+int(r.kind)], &kinds[r.kind], r.at, &clock)
+				m.step(&hot[(int(r.member)-first)*nk+int(r.kind)], &kinds[r.kind], r.at, &clock)
 			}
 		}
+		m.read(into, hot, first, nowN)
 	}
-	m.read(into, nowN)
 	return nil
 }
 
@@ -319,14 +335,16 @@ func (m *Engagement) step(h *hotKind, kind *compiledKind, at int64, clock *dayCl
 	}
 }
 
-// read reads the members' states at now into the Scores, as
-// Engagement.Value and Engagement.Explain read a Score.
-func (m *Engagement) read(into *Scores, now int64) {
+// read reads the states hot of the members first, first+1, ... at now
+// into the Scores, as Engagement.Value and Engagement.Explain read a
+// Score.
+func (m *Engagement) read(into *Scores, hot []hotKind, first int, now int64) {
 	nk, hd := len(m.kinds), m.hot
-	for i := range into.Values {
+	for j := range len(hot) / nk {
+		i := first + j
 		total := 0.0
 		for k := range nk {
-			h := &into.hot[i*nk+k]
+			h := &hot[j*nk+k]
 			v := hd.valueAt(h.v, h.at, now)
 			total += v
 			if h.n > 0 {
@@ -354,10 +372,16 @@ func (s *Scores) reset(m *Engagement, members []qun.MemberID, now time.Time) {
 	s.Values = resize(s.Values, nm)
 	s.ByKind = resize(s.ByKind, nm*nk)
 	s.Counts = resize(s.Counts, nm*nk)
-	s.hot = resize(s.hot, nm*nk)
+}
+
+// states returns n states of members' kinds, set to nothing added yet, in
+// scratch space that s keeps.
+func (s *Scores) states(n int) []hotKind {
+	s.hot = resize(s.hot, n)
 	for i := range s.hot {
 		s.hot[i] = hotKind{at: unanchored, oat: unanchored}
 	}
+	return s.hot
 }
 
 func resize[T any](s []T, n int) []T {

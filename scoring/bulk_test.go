@@ -102,6 +102,20 @@ func TestScoreTableRefuses(t *testing.T) {
 	if _, err := plain.ScoreEvents(slices.Values([]qun.Event{ev("c", "post", time.Time{})}), t0); !errors.Is(err, qun.ErrInvalid) {
 		t.Errorf("ScoreEvents of a zero time: %v", err)
 	}
+	if err := plain.ScoreTable(nil, t0, &s); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("ScoreTable of a nil table: %v", err)
+	}
+	if err := plain.ScoreTable(&tab, t0, nil); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("ScoreTable into nil Scores: %v", err)
+	}
+	// An Engagement not made by Compile has no kinds: refused, not a hang.
+	var zero scoring.Engagement
+	if err := zero.ScoreTable(&tab, t0, &s); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("ScoreTable of a zero Engagement: %v", err)
+	}
+	if _, err := zero.ScoreEvents(slices.Values([]qun.Event{ev("c", "post", t0)}), t0); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("ScoreEvents of a zero Engagement: %v", err)
+	}
 }
 
 // benchTable builds a table of n events of members over 90 days, in time
