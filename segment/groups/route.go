@@ -14,7 +14,11 @@
 // moved. Routing is deterministic: the same groups and candidates give
 // the same plan in any input order, members being taken in the order of a
 // stable FNV-1a hash of their ID (and the ID itself on a tie), never of a
-// map.
+// map. The capacity is hard: no group gains a member beyond it. Routing
+// checks the groups and candidates it is given before it plans, and
+// refuses bad input (two entries for one group, an empty member ID) whole,
+// with an error naming each faulty field and no plan at all, never half of
+// one (see [Router.Route]).
 //
 // # Admission
 //
@@ -184,8 +188,29 @@ type groupState struct {
 // Existing groups keep their members; groups of pools the router does
 // not have are left alone, but their members count as placed. A
 // candidate listed twice counts once, in all the segments listed.
+//
+// No group of a pool gains a member beyond the pool's capacity. A group
+// that already holds more (its pool's capacity was lowered after it
+// filled) keeps its members and gains none.
+//
+// Route checks everything it is given before it plans, and refuses bad
+// input with no plan and an error matching qun.ErrInvalid per fault,
+// joined, each naming the field: "pools[0].capacity" for the router
+// (see [Router.Validate]), and for the arguments
+//
+//   - "groups[i].id": a group ID that is not a valid name (see
+//     qun.ValidateName) or that repeats another group's, since two
+//     entries for one chat would each be filled to capacity;
+//   - "groups[i].pool": a pool that is not a valid name;
+//   - "groups[i].members[k]": a member ID that is not valid, or that
+//     repeats within its group (a chat holds a person once);
+//   - "candidates[i].id" and "candidates[i].segments[k]": a candidate ID
+//     or a segment name that is not valid.
+//
+// A member may be in several groups, of one pool or of several: a person
+// may be in several chats.
 func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
-	if err := r.Validate(); err != nil {
+	if err := errors.Join(r.Validate(), checkInput(groups, candidates)); err != nil {
 		return Plan{}, err
 	}
 	plan := Plan{Assignments: []Assignment{}, Opened: []Group{}, Waitlisted: []qun.MemberID{}, Unqualified: []Assignment{}}
@@ -272,17 +297,81 @@ func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
 	return plan, nil
 }
 
+// checkInput reports every problem with Route's arguments, joined, with
+// field paths (see [Router.Route]).
+func checkInput(groups []Group, candidates []Candidate) error {
+	var errs []error
+	ids := make(map[string]int, len(groups))
+	var members map[qun.MemberID]int // the group's members so far, by position
+	for i, g := range groups {
+		path := "groups[" + strconv.Itoa(i) + "]"
+		if err := qun.ValidateName(g.ID); err != nil {
+			errs = append(errs, qun.Within(path+".id", err))
+		} else if j, dup := ids[g.ID]; dup {
+			errs = append(errs, qun.Invalid(path+".id", "repeats groups[%d]: one chat is one group", j))
+		} else {
+			ids[g.ID] = i
+		}
+		if err := qun.ValidateName(g.Pool); err != nil {
+			errs = append(errs, qun.Within(path+".pool", err))
+		}
+		if members == nil {
+			members = make(map[qun.MemberID]int, len(g.Members))
+		}
+		clear(members)
+		for k, m := range g.Members {
+			field := path + ".members[" + strconv.Itoa(k) + "]"
+			if err := m.Validate(); err != nil {
+				errs = append(errs, qun.Within(field, err))
+			} else if j, dup := members[m]; dup {
+				errs = append(errs, qun.Invalid(field, "repeats members[%d]: a chat holds a person once", j))
+			} else {
+				members[m] = k
+			}
+		}
+	}
+	for i, c := range candidates {
+		path := "candidates[" + strconv.Itoa(i) + "]"
+		if err := c.ID.Validate(); err != nil {
+			errs = append(errs, qun.Within(path+".id", err))
+		}
+		for k, s := range c.Segments {
+			if err := qun.ValidateName(s); err != nil {
+				errs = append(errs, qun.Within(path+".segments["+strconv.Itoa(k)+"]", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unlimited is the room of a pool without a cap on its groups.
+const unlimited = int(^uint(0) >> 1)
+
 // room is how many more members the pool can take: the free places of
-// its groups, and the places of the groups it may still open.
+// its groups, and the places of the groups it may still open. It
+// saturates at unlimited rather than overflow, however large the
+// capacity and the cap on groups.
 func (ps *poolState) room() int {
+	if ps.pool.MaxGroups == 0 {
+		return unlimited
+	}
 	n := 0
 	for _, g := range ps.groups {
-		n += max(0, ps.pool.Capacity-g.size)
+		n = addSat(n, max(0, ps.pool.Capacity-g.size))
 	}
-	if ps.pool.MaxGroups == 0 {
-		return int(^uint(0) >> 1)
+	more := max(0, ps.pool.MaxGroups-len(ps.groups))
+	if more > 0 && ps.pool.Capacity > unlimited/more {
+		return unlimited
 	}
-	return n + max(0, ps.pool.MaxGroups-len(ps.groups))*ps.pool.Capacity
+	return addSat(n, more*ps.pool.Capacity)
+}
+
+// addSat adds two counts from zero, saturating at unlimited.
+func addSat(a, b int) int {
+	if a > unlimited-b {
+		return unlimited
+	}
+	return a + b
 }
 
 // open adds a new group to the pool.
@@ -305,7 +394,7 @@ func (ps *poolState) place(balance bool, plan *Plan) {
 	if balance {
 		free := 0
 		for _, g := range ps.groups {
-			free += max(0, capacity-g.size)
+			free = addSat(free, max(0, capacity-g.size))
 		}
 		for need := len(ps.take) - free; need > 0; need -= capacity {
 			ps.open()
