@@ -3,6 +3,7 @@ package segment
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"iter"
 	"math"
 	"slices"
@@ -132,8 +133,12 @@ type topAcc struct {
 // Portrait draws the portrait of a segment over a population at now. It
 // evaluates the segment for each record, as [Set.Evaluate] would, and
 // describes the members. The spec is checked against the set first; its
-// errors name the field ("histograms[0].bounds").
+// errors name the field ("histograms[0].bounds"). A nil population is
+// empty; what [Set.Evaluate] refuses, Portrait refuses too.
 func (s *Set) Portrait(segment string, population iter.Seq[*Record], now time.Time, spec PortraitSpec) (*Portrait, error) {
+	if !s.compiled() {
+		return nil, errNotCompiled()
+	}
 	seg, ok := s.index[segment]
 	if !ok {
 		return nil, qun.Invalid("", "no segment named %q in this set", segment)
@@ -150,10 +155,15 @@ func (s *Set) Portrait(segment string, population iter.Seq[*Record], now time.Ti
 		tagTests[i] = tagNode{ids: []int32{id}}
 	}
 	var seen []string
+	if population == nil {
+		population = func(func(*Record) bool) {}
+	}
+	read := 0
 	for r := range population {
-		if r.set != s {
-			return nil, qun.Invalid("", "the record of member %q was made by another set", r.id)
+		if !e.usable(r) {
+			return nil, fmt.Errorf("segment: portrait: record %d of the population: %w", read, errForeignRecord(r))
 		}
+		read++
 		if !e.Match(r, seg) {
 			continue
 		}

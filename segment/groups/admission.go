@@ -70,8 +70,11 @@ func (a Admission) Validate() error {
 
 // Admit decides whether the member may join, evaluating the threshold
 // segment with the evaluator (at its instant) and reading the entry the
-// host supplies. It fails if the threshold is not a segment of the
-// evaluator's set.
+// host supplies. It fails, with an error matching qun.ErrInvalid, if the
+// threshold is not a segment of the evaluator's set, or if there is a
+// threshold to evaluate and the evaluator or the record is nil or was not
+// made by a compiled set (see [segment.Evaluator.Explain]). Without a
+// threshold, e and r are not read and may be nil.
 func (a Admission) Admit(e *segment.Evaluator, r *segment.Record, entry Entry) (Decision, error) {
 	if err := a.Validate(); err != nil {
 		return Decision{}, err

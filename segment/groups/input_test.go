@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/segment"
 	"pgregory.net/rapid"
 )
 
@@ -93,6 +95,48 @@ func TestRouteRefusesInvalidInput(t *testing.T) {
 	twice := []Group{{ID: "g1", Pool: "wine", Members: []qun.MemberID{"a"}}, {ID: "g2", Pool: "wine", Members: []qun.MemberID{"a"}}}
 	if _, err := r.Route(twice, okCands); err != nil {
 		t.Errorf("a member in two groups: %v", err)
+	}
+}
+
+// Nil inputs do not panic: a nil snapshot is an empty population, and an
+// admission asked to evaluate its threshold with no evaluator or no
+// record refuses with an error matching qun.ErrInvalid.
+func TestNilInputs(t *testing.T) {
+	r := Router{Pools: []Pool{{Segment: "wine", Capacity: 3, Prefix: "wine"}}}
+	plan, err := r.RouteSnapshot(nil, nil)
+	want := Plan{Assignments: []Assignment{}, Opened: []Group{}, Waitlisted: []qun.MemberID{}, Unqualified: []Assignment{}}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, plan); diff != "" {
+		t.Errorf("RouteSnapshot(nil, nil) (-want +got):\n%s", diff)
+	}
+	// Members of existing groups are unqualified against an empty
+	// population, as against any population they are not in.
+	plan, err = r.RouteSnapshot([]Group{{ID: "g", Pool: "wine", Members: []qun.MemberID{"a"}}}, nil)
+	if err != nil || len(plan.Unqualified) != 1 {
+		t.Errorf("RouteSnapshot(groups, nil) = %+v, %v", plan, err)
+	}
+
+	set, err := segment.Compile(admissionSchema, []segment.Segment{{Name: "t", Version: 1, Rule: segment.MustParse(`age >= 18`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Admission{Threshold: "t", Paid: true}
+	if _, err := a.Admit(nil, set.NewRecord("m"), Entry{Paid: true}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("Admit with a nil evaluator = %v", err)
+	}
+	if _, err := a.Admit(set.At(time.Time{}), nil, Entry{Paid: true}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("Admit of a nil record = %v", err)
+	}
+	if _, err := a.Admit(new(segment.Evaluator), new(segment.Record), Entry{}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("Admit with zero values = %v", err)
+	}
+	// Without a threshold there is nothing to evaluate, and no need for
+	// an evaluator or a record.
+	d, err := Admission{Paid: true}.Admit(nil, nil, Entry{Paid: true})
+	if err != nil || !d.Admitted {
+		t.Errorf("Admit by payment alone = %+v, %v", d, err)
 	}
 }
 

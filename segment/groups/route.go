@@ -153,7 +153,8 @@ func (r Router) Validate() error {
 }
 
 // RouteSnapshot routes the population of a snapshot: every member is a
-// candidate, in the segments the snapshot has them in.
+// candidate, in the segments the snapshot has them in. A nil snapshot is
+// an empty population (see [segment.Snapshot]).
 func (r Router) RouteSnapshot(groups []Group, snap *segment.Snapshot) (Plan, error) {
 	var cands []Candidate
 	for id := range snap.Population() {

@@ -85,9 +85,12 @@ type Customer struct {
 // order of ID: the events that pass the filter and happened at or before
 // until count, each purchase once, its value (none counts as zero) added
 // to the customer's spend. Members without such an event are not
-// customers.
+// customers. A nil events is an empty stream.
 func FromEvents(events iter.Seq[qun.Event], purchase qun.EventFilter, until time.Time) []Customer {
 	byID := map[qun.MemberID]*Customer{}
+	if events == nil {
+		events = func(func(qun.Event) bool) {}
+	}
 	for e := range events {
 		if e.Time.After(until) || !purchase.Match(e) {
 			continue

@@ -184,6 +184,18 @@ func TestFromEvents(t *testing.T) {
 	}
 }
 
+// A nil stream of events is empty: no customers, and no panic.
+func TestFromNoEvents(t *testing.T) {
+	got := FromEvents(nil, qun.EventFilter{Name: "purchase"}, now)
+	if diff := cmp.Diff([]Customer{}, got); diff != "" {
+		t.Errorf("FromEvents(nil) (-want +got):\n%s", diff)
+	}
+	scores, err := Model{}.Score(got, now)
+	if err != nil || len(scores) != 0 {
+		t.Errorf("Score of no customers = %v, %v", scores, err)
+	}
+}
+
 // Scores are 1 to 5; equal values share a score; a strictly better value
 // never scores lower; with distinct values the five scores are as even as
 // can be; and the order customers come in changes nothing.
