@@ -155,14 +155,18 @@ func (in Interests) Held(s qun.Decayed, now time.Time) bool {
 }
 
 // Fades returns the first instant at which the interest, if nothing more
-// is added, no longer exceeds the threshold; the zero time if it never
-// fades (no decay, and held now) and s.At if it is not held at all. The
-// instant is exact to the nanosecond against [Interests.Held].
+// is added, no longer exceeds the threshold; s.At if it is not held at
+// all; and the zero time if it is held and never fades: with no decay, for
+// a state anchored nowhere (s.At zero, which qun.Decay does not decay),
+// and for a threshold of zero or below, which Validate refuses and a
+// positive interest only approaches. The instant is exact to the
+// nanosecond against [Interests.Held], and no later than the last day of
+// the year 9999.
 func (in Interests) Fades(s qun.Decayed) time.Time {
 	if !in.Held(s, s.At) {
 		return s.At
 	}
-	if in.Decay.HalfLife <= 0 {
+	if in.Decay.HalfLife <= 0 || s.At.IsZero() || !(in.Threshold > 0) {
 		return time.Time{}
 	}
 	latest := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -176,7 +180,7 @@ func (in Interests) Fades(s qun.Decayed) time.Time {
 	lo, hi := s.At, guess // Held at lo; hi is to be not held
 	for step := time.Nanosecond; in.Held(s, hi); step *= 2 {
 		lo, hi = hi, hi.Add(step)
-		if !hi.Before(latest) {
+		if step < 0 || !hi.Before(latest) { // step < 0: it overflowed
 			return latest
 		}
 	}
