@@ -237,11 +237,17 @@ func (r *Record) SetNumber(name string, v float64) error {
 	return nil
 }
 
-// SetDecimal sets a decimal attribute.
+// SetDecimal sets a decimal attribute. A value with more than 64
+// significant digits or an exponent beyond ±64 (qun.MaxValueDigits) is
+// refused, as in an event's value: no money needs it, and comparing it
+// exactly could take minutes.
 func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 	sl, err := r.slot(name, TypeDecimal)
 	if err != nil {
 		return err
+	}
+	if reason := decimalProblem(v); reason != "" {
+		return qun.Invalid(name, "%s", reason)
 	}
 	f, ok := fastOf(v)
 	if !ok {
@@ -388,14 +394,19 @@ func (r *Record) AddTags(tags ...Tag) error {
 // some aggregate of the set reads it (its name and properties pass one of
 // the aggregates' filters), so a host may feed a member's whole history.
 // Events may come in any order. The host gives each event once: the
-// record does not remember event IDs. An event with a zero time is
-// refused.
+// record does not remember event IDs. An event with a zero time, or with
+// a value beyond the bound of qun.Event (qun.MaxValueDigits), is refused.
 func (r *Record) AddEvent(e qun.Event) error {
 	if !r.laidOut() {
 		return errNoLayout()
 	}
 	if e.Time.IsZero() {
 		return qun.Invalid("time", "must not be zero")
+	}
+	if e.Value.Valid {
+		if reason := decimalProblem(e.Value.Decimal); reason != "" {
+			return qun.Invalid("value", "%s", reason)
+		}
 	}
 	fs, ok := r.set.byEvent[e.Name]
 	if !ok {

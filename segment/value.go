@@ -61,8 +61,9 @@ func DecimalValue(d decimal.Decimal) Value { return NumberValue(d.String()) }
 func BoolValue(b bool) Value { return Value{Kind: KindBool, Text: strconv.FormatBool(b)} }
 
 // Validate reports whether v is a valid literal: a known kind, a string
-// of valid UTF-8, a number in plain decimal notation, or "true" or
-// "false".
+// of valid UTF-8, a number in plain decimal notation with at most 64
+// significant digits and 64 fraction digits (qun.MaxValueDigits), or
+// "true" or "false".
 func (v Value) Validate() error {
 	switch v.Kind {
 	case KindString:
@@ -72,6 +73,9 @@ func (v Value) Validate() error {
 	case KindNumber:
 		if !isNumberText(v.Text) {
 			return qun.Invalid("", "%q is not a number in plain decimal notation, such as 3, -2.5 or 0.10", v.Text)
+		}
+		if reason := numberTextProblem(v.Text); reason != "" {
+			return qun.Invalid("", "%.20s… %s", v.Text, reason)
 		}
 	case KindBool:
 		if v.Text != "true" && v.Text != "false" {
