@@ -179,10 +179,12 @@ func (s Score) Code() string { return strconv.Itoa(s.R*100 + s.F*10 + s.M) }
 
 // Score scores the customers against each other at now and returns their
 // scores in the same order. Every customer must have an ID, a last
-// purchase and a frequency of 1 or more, and no ID may repeat; the errors
-// name the customer ("customers[3].frequency"). Spends are compared
-// exactly, as integers at a common exponent, without allocating per
-// customer unless a spend has more than 18 significant digits.
+// purchase, a frequency of 1 or more and a spend whose exponent lies
+// within ±64 (qun.MaxValueDigits, as in an event's value, so that exact
+// comparison stays cheap), and no ID may repeat; the errors name the
+// customer ("customers[3].frequency"). Spends are compared exactly, as
+// integers at a common exponent, without allocating per customer unless a
+// spend has more than 18 significant digits.
 func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -207,6 +209,9 @@ func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 		}
 		if c.Frequency < 1 {
 			errs = append(errs, qun.Invalid(path()+".frequency", "must be 1 or more"))
+		}
+		if e := c.Monetary.Exponent(); e < -qun.MaxValueDigits || e > qun.MaxValueDigits {
+			errs = append(errs, qun.Invalid(path()+".monetary", "must have an exponent within ±%d, as an event's value", qun.MaxValueDigits))
 		}
 		out[i].ID = c.ID
 		if elapsed := now.Sub(c.Last); elapsed > 0 {

@@ -149,6 +149,29 @@ func TestScoreRefuses(t *testing.T) {
 	}
 }
 
+// A spend with an absurd exponent is refused: ranking it exactly against
+// a spend of more than 18 digits once took minutes and gigabytes.
+func TestScoreRefusesAbsurdSpend(t *testing.T) {
+	big := customer("big", 1, 1, "123456789012345678901234567890")
+	tiny := Customer{ID: "tiny", Last: now, Frequency: 1, Monetary: decimal.New(1, -200000000)}
+	huge := Customer{ID: "huge", Last: now, Frequency: 1, Monetary: decimal.New(1, 65)}
+	_, err := Model{}.Score([]Customer{big, tiny, huge}, now)
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ve *qun.ValidationError
+		if errors.As(e, &ve) {
+			got = append(got, ve.Field)
+		}
+	}
+	if diff := cmp.Diff([]string{"customers[1].monetary", "customers[2].monetary"}, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s\n%v", diff, err)
+	}
+	edge := Customer{ID: "edge", Last: now, Frequency: 1, Monetary: decimal.New(1, -64)}
+	if _, err := (Model{}).Score([]Customer{big, edge}, now); err != nil {
+		t.Errorf("a spend at the bound: %v", err)
+	}
+}
+
 func TestRecencyUnit(t *testing.T) {
 	// Bought 30 and 50 hours ago: the same day count, different hours.
 	cs := []Customer{
