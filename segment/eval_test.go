@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -401,6 +402,10 @@ func TestHugeDecimalsRefused(t *testing.T) {
 		}
 		if err := (NumberValue(text[9:])).Validate(); !isInvalid(err) {
 			t.Errorf("NumberValue(%.20s…).Validate() = %v", text[9:], err)
+		}
+		var v Value
+		if err := json.Unmarshal([]byte(text[9:]), &v); !isInvalid(err) {
+			t.Errorf("json.Unmarshal(%.20s…) into a Value = %v", text[9:], err)
 		}
 	}
 	for _, text := range []string{"-" + strings.Repeat("9", 64), "0." + strings.Repeat("0", 63) + "1", strings.Repeat("9", 32) + "." + strings.Repeat("9", 32)} {

@@ -110,7 +110,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a JSON string, number or bool. A number must be in
 // plain decimal notation: exponents such as 1e3 are refused, so that a
-// literal keeps one text form.
+// literal keeps one text form; and within the bound of [Value.Validate].
 func (v *Value) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
@@ -134,6 +134,9 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 	case c == '-' || c >= '0' && c <= '9':
 		if !isNumberText(string(data)) {
 			return qun.Invalid("", "a number must be in plain decimal notation, such as 3, -2.5 or 0.10, not %s", data)
+		}
+		if reason := numberTextProblem(string(data)); reason != "" {
+			return qun.Invalid("", "%.20s… %s", data, reason)
 		}
 		*v = NumberValue(string(data))
 		return nil
