@@ -2,6 +2,7 @@ package segment
 
 import (
 	"iter"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -215,5 +216,126 @@ func TestNilSnapshotIsEmpty(t *testing.T) {
 		if d := Diff(full, updated); len(d) != 0 {
 			t.Fatalf("Update(nil, population) differs from Evaluate(population): %+v", d)
 		}
+	})
+}
+
+// Whatever a host puts in a record, through any setter, of any record
+// (made by the set, by another, by no set, nil), evaluating, explaining
+// and portraying it never panics, and every refusal matches
+// qun.ErrInvalid.
+func TestRecordAnyValues(t *testing.T) {
+	set, err := Compile(benchSchema, benchSegments())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Compile(benchSchema, benchSegments()[:3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := []string{"nope"}
+	for _, a := range benchSchema.Attributes {
+		attrs = append(attrs, a.Name)
+	}
+	tags := append(slices.Clone(benchSchema.Tags), "wine", "beer/ipa", "", "/x", "wine/italian/barolo/1990")
+	instant := rapid.Custom(func(t *rapid.T) time.Time {
+		switch rapid.IntRange(0, 3).Draw(t, "kind") {
+		case 0:
+			return time.Time{}
+		case 1:
+			return time.Unix(rapid.Int64().Draw(t, "unix"), rapid.Int64Range(0, 1e9-1).Draw(t, "nanos"))
+		}
+		return testNow.Add(time.Duration(rapid.Int64Range(-400*86400, 86400).Draw(t, "s")) * time.Second)
+	})
+	number := rapid.Custom(func(t *rapid.T) decimal.Decimal {
+		m := rapid.Int64().Draw(t, "coefficient")
+		e := rapid.OneOf(rapid.Int32Range(-70, 70), rapid.Int32()).Draw(t, "exponent")
+		return decimal.New(m, e)
+	})
+	value := rapid.OneOf(
+		rapid.Map(rapid.String(), func(s string) any { return s }),
+		rapid.Map(rapid.Float64(), func(f float64) any { return f }),
+		rapid.Map(rapid.SampledFrom([]float64{math.NaN(), math.Inf(1), -0.0}), func(f float64) any { return f }),
+		rapid.Map(rapid.Int(), func(n int) any { return n }),
+		rapid.Map(number, func(d decimal.Decimal) any { return d }),
+		rapid.Map(rapid.Bool(), func(b bool) any { return b }),
+		rapid.Map(instant, func(t time.Time) any { return t }),
+		rapid.Map(rapid.SliceOf(rapid.String()), func(s []string) any { return s }),
+		rapid.Just[any](nil),
+		rapid.Just[any](struct{}{}),
+	)
+	rapid.Check(t, func(t *rapid.T) {
+		var r *Record
+		switch rapid.IntRange(0, 5).Draw(t, "record") {
+		case 0, 1:
+			r = set.NewRecord("m")
+		case 2:
+			r = other.NewRecord("m")
+		case 3:
+			r = new(Record)
+		case 4:
+			r = (*Set)(nil).NewRecord("m")
+		}
+		invalidOrNil := func(label string, err error) {
+			if err != nil && !isInvalid(err) {
+				t.Fatalf("%s = %v, which does not match qun.ErrInvalid", label, err)
+			}
+		}
+		for range rapid.IntRange(0, 25).Draw(t, "ops") {
+			name := rapid.SampledFrom(attrs).Draw(t, "attr")
+			switch rapid.IntRange(0, 5).Draw(t, "op") {
+			case 0, 1:
+				invalidOrNil("Set", r.Set(name, value.Draw(t, "value")))
+			case 2:
+				invalidOrNil("Unset", r.Unset(name))
+			case 3:
+				invalidOrNil("AddTag", r.AddTag(Tag{
+					Name:    rapid.SampledFrom(tags).Draw(t, "tag"),
+					Weight:  rapid.Float64().Draw(t, "weight"),
+					Source:  Source(rapid.IntRange(0, 4).Draw(t, "source")),
+					Expires: instant.Draw(t, "expires"),
+				}))
+			case 4:
+				e := qun.Event{
+					Name:  rapid.SampledFrom([]string{"purchase", "attend_tasting", "read_article", "check_in", "other"}).Draw(t, "event"),
+					Time:  instant.Draw(t, "time"),
+					Props: map[string]string{"region": "italy", "topic": rapid.SampledFrom([]string{"wine/italian", "x"}).Draw(t, "topic")},
+				}
+				if rapid.Bool().Draw(t, "valued") {
+					e.Value = decimal.NewNullDecimal(number.Draw(t, "amount"))
+				}
+				invalidOrNil("AddEvent", r.AddEvent(e))
+			case 5:
+				r.Reset(r.ID())
+			}
+		}
+		now := instant.Draw(t, "now")
+		e := set.At(now)
+		var matches []int
+		for i := -1; i <= set.Len(); i++ {
+			if e.Match(r, i) {
+				matches = append(matches, i)
+			}
+		}
+		if got := e.AppendMatches(nil, r); !slices.Equal(got, matches) {
+			t.Fatalf("AppendMatches = %v, Match = %v", got, matches)
+		}
+		for _, seg := range []string{"s0", "s6", "s11", "s19", "nope"} {
+			x, err := e.Explain(r, seg)
+			invalidOrNil("Explain", err)
+			if i, _ := set.Index(seg); err == nil && x.Held != slices.Contains(matches, i) {
+				t.Fatalf("Explain(%s).Held = %v, Match = %v", seg, x.Held, !x.Held)
+			}
+		}
+		snap, err := set.Evaluate(slices.Values([]*Record{r}), now)
+		invalidOrNil("Evaluate", err)
+		if err == nil && len(snap.Segments()) != set.Len() {
+			t.Fatalf("snapshot of %d segments", len(snap.Segments()))
+		}
+		_, err = set.Portrait("s11", slices.Values([]*Record{r}), now, PortraitSpec{
+			Histograms: []HistogramSpec{{Attr: "age", Bounds: []float64{18, 30}}, {Attr: "spend", Bounds: []float64{-1e300, 0, 1e300}}},
+			Top:        []TopSpec{{Attr: "city", K: 2}, {Attr: "languages", K: 1}, {Attr: "vip", K: 1}},
+			Tags:       []string{"wine"},
+		})
+		invalidOrNil("Portrait", err)
 	})
 }
