@@ -132,4 +132,11 @@
 // relative time move members as time passes without any data changing,
 // so a host that updates incrementally still evaluates in full from time
 // to time.
+//
+// Nothing here panics on what it is handed. A nil *Snapshot is an empty
+// snapshot and a nil iterator an empty population; a nil or zero [Set],
+// [Evaluator] or [Record] (one that [Compile] and [Set.NewRecord] did not
+// make) matches no one and refuses values, evaluation and explanation
+// with an error matching qun.ErrInvalid, as every refusal of bad data
+// here does.
 package segment

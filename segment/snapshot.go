@@ -35,7 +35,7 @@ type Snapshot struct {
 type SegmentRef struct {
 	// Name is the segment's name.
 	Name string `json:"name"`
-	// Version is the version of its definition.
+	// Version is the version of its definition, as [Segment.Version].
 	Version int64 `json:"version"`
 }
 
@@ -286,9 +286,12 @@ func (sn *Snapshot) Overlaps() [][]int {
 type Change struct {
 	// Segment names the segment.
 	Segment string `json:"segment"`
-	// PrevVersion and Version are its versions before and after.
+	// PrevVersion is its version in the earlier snapshot; 0 when that
+	// snapshot does not hold it (a new segment).
 	PrevVersion int64 `json:"prev_version"`
-	Version     int64 `json:"version"`
+	// Version is its version in the later snapshot; 0 when that snapshot
+	// does not hold it (a dropped segment).
+	Version int64 `json:"version"`
 	// Entered are the members who joined it, in increasing order.
 	Entered []qun.MemberID `json:"entered"`
 	// Exited are the members who left it, in increasing order.

@@ -21,11 +21,13 @@ import (
 // a rule prints and reads back exactly. Build values with [StringValue],
 // [NumberValue], [IntValue], [DecimalValue] and [BoolValue].
 type Value struct {
-	// Kind is the literal's kind.
+	// Kind is the literal's kind: string, number or bool. The zero Kind
+	// is invalid.
 	Kind Kind
 	// Text is the string itself, the number in plain decimal notation
 	// (an optional minus, digits without leading zeros, an optional
-	// fraction: "3", "-2.5", "0.10"), or "true" or "false".
+	// fraction: "3", "-2.5", "0.10"; at most 64 significant digits and 64
+	// fraction digits), or "true" or "false".
 	Text string
 }
 

@@ -47,46 +47,69 @@ import (
 //	{"pools":[{"segment":"italian_wine_fans","capacity":500,"prefix":"italian-wine"},
 //	          {"segment":"wine_lovers","capacity":500,"prefix":"wine","max_groups":10}],
 //	 "balance":true}
+//
+// The zero Router has no pools and is refused by [Router.Validate].
 type Router struct {
-	// Pools are the pools of groups, highest priority first. A member is
+	// Pools are the pools of groups, highest priority first: a member is
 	// placed in the first pool whose segment they are in and that has
-	// room.
+	// room. Required: at least one, each for a different segment and with
+	// a different prefix.
 	Pools []Pool `json:"pools"`
-	// Balance spreads new members evenly over a pool's groups: it opens
-	// as few new groups as hold everyone and then places each member in
-	// the group with the fewest members. Without it, groups are filled
-	// one after another.
+	// Balance, when true, spreads new members evenly over a pool's
+	// groups: it opens as few new groups as hold everyone and then places
+	// each member in the group with the fewest members. The default,
+	// false, fills groups one after another, opening the next when the
+	// last is full.
 	Balance bool `json:"balance,omitempty"`
 }
 
 // Pool is a set of groups for the members of one segment.
 type Pool struct {
-	// Segment is the segment whose members the pool takes; it also names
-	// the pool in [Group.Pool].
+	// Segment is the name of the segment whose members the pool takes
+	// (a valid name, see qun.ValidateName); it also names the pool in
+	// [Group.Pool] and [Assignment.Pool]. Required.
 	Segment string `json:"segment"`
-	// Capacity is the most members a group holds, such as 500.
+	// Capacity is the most members one group of the pool holds, counted
+	// in members: 500 for a WeChat group, 200 to keep it joinable by QR
+	// code. Required: 1 or more; there is no default.
 	Capacity int `json:"capacity"`
-	// Prefix names the groups the router opens: prefix-1, prefix-2, ….
+	// Prefix names the groups the router opens for the pool: prefix-1,
+	// prefix-2, …, skipping IDs already in use. Required: a valid name of
+	// at most 244 bytes, so that the numbered IDs are valid names too.
 	Prefix string `json:"prefix"`
-	// MaxGroups caps how many groups the pool may have; 0 means no cap.
+	// MaxGroups caps how many groups the pool may have, existing and
+	// opened, counted in groups; candidates beyond the room of that many
+	// full groups are waitlisted. The default, 0, means no cap. It must
+	// not be negative.
 	MaxGroups int `json:"max_groups,omitempty"`
 }
 
-// Group is an existing chat group and its members.
+// Group is an existing chat group and its members, as the host has them.
+// [Router.Route] refuses a group whose ID, pool or members are not valid
+// names, an ID given to two groups, and a member listed twice in one
+// group.
 type Group struct {
-	// ID is the host's identifier of the group's chat.
+	// ID is the host's identifier of the group's chat, unique among the
+	// groups given to one routing; for a group the router opened, the
+	// prefix and a number ("italian-wine-3").
 	ID string `json:"id"`
-	// Pool is the segment of the pool the group belongs to.
+	// Pool is the segment of the pool the group belongs to; a group whose
+	// pool the router does not have is left alone, but its members count
+	// as placed.
 	Pool string `json:"pool"`
-	// Members are the members in the group.
+	// Members are the members in the group, each once. A group may hold
+	// more than its pool's capacity (the capacity was lowered after it
+	// filled): it keeps them and gains no one.
 	Members []qun.MemberID `json:"members"`
 }
 
-// Candidate is a member and the segments they are in.
+// Candidate is a member to route and the segments they are in, as a
+// snapshot has them (see [Router.RouteSnapshot]).
 type Candidate struct {
-	// ID is the member.
+	// ID is the member: a valid member ID.
 	ID qun.MemberID `json:"id"`
-	// Segments are the segments the member is in.
+	// Segments are the names of the segments the member is in, in any
+	// order; names no pool serves are ignored.
 	Segments []string `json:"segments"`
 }
 
@@ -94,13 +117,16 @@ type Candidate struct {
 type Assignment struct {
 	// Member is the member placed.
 	Member qun.MemberID `json:"member"`
-	// Group is the group's ID, existing or opened.
+	// Group is the ID of the group: an existing one, or one the plan
+	// opens (see [Plan.Opened]).
 	Group string `json:"group"`
 	// Pool is the segment of the group's pool.
 	Pool string `json:"pool"`
 }
 
-// Plan is a routing decision, for the host to carry out.
+// Plan is a routing decision, for the host to carry out. Every list is
+// empty, not nil, in a plan Route returns, so that its JSON form has
+// them all; a refused routing returns the zero Plan.
 type Plan struct {
 	// Assignments are the new placements, pool by pool in priority order
 	// and, within a pool, in the order members were taken.
@@ -118,7 +144,11 @@ type Plan struct {
 	Unqualified []Assignment `json:"unqualified"`
 }
 
-// Validate reports every problem with r, joined, with field paths.
+// Validate reports every problem with r, joined, each a
+// *qun.ValidationError matching qun.ErrInvalid with its field path
+// ("pools[1].capacity"): no pools, a pool's segment or prefix that is not
+// a valid name or repeats another pool's, a capacity below 1, a negative
+// cap on groups.
 func (r Router) Validate() error {
 	var errs []error
 	if len(r.Pools) == 0 {

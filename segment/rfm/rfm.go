@@ -69,15 +69,21 @@ import (
 )
 
 // Customer is what RFM reads of one customer: when they last bought, how
-// many times, and how much in all.
+// many times, and how much in all. [FromEvents] builds customers from
+// purchase events; a host with its own order tables fills them in
+// directly.
 type Customer struct {
-	// ID is the customer's member ID.
+	// ID is the customer's member ID: a valid one, unique among the
+	// customers scored together.
 	ID qun.MemberID `json:"id"`
-	// Last is the instant of the latest purchase.
+	// Last is the instant of the latest purchase; required (not zero).
 	Last time.Time `json:"last"`
-	// Frequency is the number of purchases, 1 or more.
+	// Frequency is the number of purchases, counted in purchases: 1 or
+	// more.
 	Frequency int64 `json:"frequency"`
-	// Monetary is the total spend.
+	// Monetary is the total spend, exact, in one currency unit for all
+	// the customers scored together (only their order counts), with an
+	// exponent within ±64 (qun.MaxValueDigits). The zero value is 0.
 	Monetary decimal.Decimal `json:"monetary"`
 }
 
@@ -117,15 +123,18 @@ func FromEvents(events iter.Seq[qun.Event], purchase qun.EventFilter, until time
 }
 
 // Model is how customers are scored. The zero Model counts recency in
-// days.
+// days. Its JSON form is {"recency_unit":"1d"}.
 type Model struct {
-	// RecencyUnit is the unit recency is counted in: customers whose last
-	// purchases lie the same whole number of units before now tie. Zero
-	// means a day (24 hours).
+	// RecencyUnit is the unit recency is counted in, as a duration such as
+	// "1d" or "12h": customers whose last purchases lie the same whole
+	// number of units before now tie. The default, zero, means a day (24
+	// hours); it must not be negative.
 	RecencyUnit qun.Duration `json:"recency_unit,omitzero"`
 }
 
-// Validate reports whether the recency unit is zero or positive.
+// Validate reports whether the recency unit is zero or positive; the
+// error is a *qun.ValidationError at "recency_unit", matching
+// qun.ErrInvalid.
 func (m Model) Validate() error {
 	if m.RecencyUnit < 0 {
 		return qun.Invalid("recency_unit", "must not be negative")
@@ -163,14 +172,16 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 type Score struct {
 	// ID is the customer's member ID.
 	ID qun.MemberID `json:"id"`
-	// Recency is how many whole units before now the last purchase was; a
-	// purchase after now counts as now.
+	// Recency is how many whole units of [Model.RecencyUnit] before now
+	// the last purchase was; a purchase after now counts as now (0).
 	Recency int64 `json:"recency"`
-	// R, F and M are the scores, 1 to 5.
+	// R is the recency score, 1 to 5: 5 for the most recent fifth.
 	R int `json:"r"`
+	// F is the frequency score, 1 to 5: 5 for the most frequent fifth.
 	F int `json:"f"`
+	// M is the monetary score, 1 to 5: 5 for the biggest-spending fifth.
 	M int `json:"m"`
-	// Segment is the named segment of the scores.
+	// Segment is the named segment of the scores (see [Classify]).
 	Segment Segment `json:"segment"`
 }
 
