@@ -54,7 +54,6 @@ package rfm
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -142,29 +141,23 @@ func (m Model) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON reads a model strictly: recency_unit is its only field,
-// matched exactly; anything else is refused, and the model is validated.
+// UnmarshalJSON reads a model strictly, as qun.UnmarshalStrict reads:
+// recency_unit is its only field, matched exactly and given once;
+// anything else is refused, and the model is validated. JSON null leaves
+// m as it is, as encoding/json does. On error m is left unchanged.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return qun.Invalid("", "a model must be a JSON object")
-	}
-	var v Model
-	for name, raw := range fields {
-		if name != "recency_unit" {
-			return qun.Invalid(name, "unknown field")
-		}
-		if err := json.Unmarshal(raw, &v.RecencyUnit); err != nil {
-			return qun.Invalid(name, "must be a duration such as \"1d\"")
-		}
-	}
-	if err := v.Validate(); err != nil {
+	type plain Model
+	var v plain
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
-	*m = v
+	if err := Model(v).Validate(); err != nil {
+		return err
+	}
+	*m = Model(v)
 	return nil
 }
 

@@ -372,6 +372,32 @@ func ExampleModel_Score() {
 	// feng  R4 F1 M3  Promising
 }
 
+// A model is read strictly: a misspelt, unknown or repeated field is
+// refused with its name, as qun.UnmarshalStrict refuses it.
+func TestModelJSON(t *testing.T) {
+	var m Model
+	if err := json.Unmarshal([]byte(`{"recency_unit":"12h"}`), &m); err != nil || m.RecencyUnit != qun.Duration(12*time.Hour) {
+		t.Fatalf("Unmarshal = %+v, %v", m, err)
+	}
+	for _, bad := range []string{
+		`{"recency_unit":"1d","recency_unit":"2d"}`,
+		`{"Recency_unit":"1d"}`,
+		`{"unit":"1d"}`,
+		`{"recency_unit":"-1d"}`,
+		`{"recency_unit":3}`,
+		`[]`,
+	} {
+		m := Model{RecencyUnit: 7}
+		err := json.Unmarshal([]byte(bad), &m)
+		if !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("Unmarshal(%s) = %v, want an error matching qun.ErrInvalid", bad, err)
+		}
+		if m.RecencyUnit != 7 {
+			t.Errorf("Unmarshal(%s) changed the model to %+v", bad, m)
+		}
+	}
+}
+
 func FuzzModelJSON(f *testing.F) {
 	for _, s := range []string{`{"recency_unit":"1d"}`, `{}`, `{"recency_unit":"-1h"}`, `{"unit":"1d"}`, `null`} {
 		f.Add([]byte(s))
