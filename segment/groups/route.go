@@ -329,46 +329,47 @@ func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
 }
 
 // checkInput reports every problem with Route's arguments, joined, with
-// field paths (see [Router.Route]).
+// field paths (see [Router.Route]). The paths are built only for the
+// faults, so checking valid input allocates only its two maps.
 func checkInput(groups []Group, candidates []Candidate) error {
 	var errs []error
+	at := func(list string, i int, field string) string {
+		return list + "[" + strconv.Itoa(i) + "]." + field
+	}
 	ids := make(map[string]int, len(groups))
 	var members map[qun.MemberID]int // the group's members so far, by position
 	for i, g := range groups {
-		path := "groups[" + strconv.Itoa(i) + "]"
 		if err := qun.ValidateName(g.ID); err != nil {
-			errs = append(errs, qun.Within(path+".id", err))
+			errs = append(errs, qun.Within(at("groups", i, "id"), err))
 		} else if j, dup := ids[g.ID]; dup {
-			errs = append(errs, qun.Invalid(path+".id", "repeats groups[%d]: one chat is one group", j))
+			errs = append(errs, qun.Invalid(at("groups", i, "id"), "repeats groups[%d]: one chat is one group", j))
 		} else {
 			ids[g.ID] = i
 		}
 		if err := qun.ValidateName(g.Pool); err != nil {
-			errs = append(errs, qun.Within(path+".pool", err))
+			errs = append(errs, qun.Within(at("groups", i, "pool"), err))
 		}
 		if members == nil {
 			members = make(map[qun.MemberID]int, len(g.Members))
 		}
 		clear(members)
 		for k, m := range g.Members {
-			field := path + ".members[" + strconv.Itoa(k) + "]"
 			if err := m.Validate(); err != nil {
-				errs = append(errs, qun.Within(field, err))
+				errs = append(errs, qun.Within(at("groups", i, "members["+strconv.Itoa(k)+"]"), err))
 			} else if j, dup := members[m]; dup {
-				errs = append(errs, qun.Invalid(field, "repeats members[%d]: a chat holds a person once", j))
+				errs = append(errs, qun.Invalid(at("groups", i, "members["+strconv.Itoa(k)+"]"), "repeats members[%d]: a chat holds a person once", j))
 			} else {
 				members[m] = k
 			}
 		}
 	}
 	for i, c := range candidates {
-		path := "candidates[" + strconv.Itoa(i) + "]"
 		if err := c.ID.Validate(); err != nil {
-			errs = append(errs, qun.Within(path+".id", err))
+			errs = append(errs, qun.Within(at("candidates", i, "id"), err))
 		}
 		for k, s := range c.Segments {
 			if err := qun.ValidateName(s); err != nil {
-				errs = append(errs, qun.Within(path+".segments["+strconv.Itoa(k)+"]", err))
+				errs = append(errs, qun.Within(at("candidates", i, "segments["+strconv.Itoa(k)+"]"), err))
 			}
 		}
 	}
