@@ -17,8 +17,13 @@ import (
 // Set is a set of segments compiled against a schema: the fast evaluator
 // of their rules, and the layout of the [Record]s it evaluates. A Set is
 // immutable and safe for concurrent use; each goroutine evaluates with an
-// [Evaluator] of its own. Sets are made by [Compile]; the zero Set is not
-// usable.
+// [Evaluator] of its own. Sets are made by [Compile].
+//
+// A nil *Set and the zero Set are not compiled, and nothing of theirs
+// panics: the methods that return an error refuse with one matching
+// qun.ErrInvalid; [Set.Len], [Set.Index], [Set.Schema] and
+// [Set.Segments] report no segments; [Set.At] returns an evaluator that
+// matches no one, and [Set.NewRecord] a record that refuses every value.
 type Set struct {
 	schema   Schema
 	segments []Segment
@@ -169,17 +174,47 @@ func (s *Set) layout() {
 	}
 }
 
-// Schema returns the schema the set was compiled against.
-func (s *Set) Schema() Schema { return cloneSchema(s.schema) }
+// compiled reports whether s was made by [Compile]: a nil *Set and the
+// zero Set were not.
+func (s *Set) compiled() bool { return s != nil && s.index != nil }
 
-// Segments returns the set's segments, in the order they were given.
-func (s *Set) Segments() []Segment { return slices.Clone(s.segments) }
+// errNotCompiled refuses a Set that [Compile] did not make.
+func errNotCompiled() error {
+	return qun.Invalid("", "the set was not made by segment.Compile (a nil or zero Set)")
+}
 
-// Len returns the number of segments.
-func (s *Set) Len() int { return len(s.segments) }
+// Schema returns the schema the set was compiled against; the zero
+// Schema for a set that was not compiled.
+func (s *Set) Schema() Schema {
+	if !s.compiled() {
+		return Schema{}
+	}
+	return cloneSchema(s.schema)
+}
 
-// Index returns the position of the named segment.
+// Segments returns the set's segments, in the order they were given; nil
+// for a set that was not compiled.
+func (s *Set) Segments() []Segment {
+	if !s.compiled() {
+		return nil
+	}
+	return slices.Clone(s.segments)
+}
+
+// Len returns the number of segments; 0 for a set that was not compiled.
+func (s *Set) Len() int {
+	if !s.compiled() {
+		return 0
+	}
+	return len(s.segments)
+}
+
+// Index returns the position of the named segment, and false when the set
+// has no such segment (or was not compiled).
 func (s *Set) Index(name string) (int, bool) {
+	if !s.compiled() {
+		return 0, false
+	}
 	i, ok := s.index[name]
 	return i, ok
 }

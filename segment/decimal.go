@@ -2,8 +2,11 @@ package segment
 
 import (
 	"cmp"
+	"fmt"
 	"math"
+	"strings"
 
+	"github.com/qunkit/qun"
 	"github.com/shopspring/decimal"
 )
 
@@ -15,6 +18,31 @@ import (
 // exactly without allocating (see cmpFast); only a value whose
 // coefficient does not fit falls back to decimal.Decimal.Cmp, with the
 // same result, allocating.
+
+// Decimals that enter a record or a rule are bounded as qun bounds an
+// event's value (qun.MaxValueDigits): at most 64 significant digits and an
+// exponent within ±64. Exact comparison brings two decimals to a common
+// exponent, so without a bound one member's spend of 10^-200000000 would
+// cost minutes and gigabytes to compare with a literal of 23 digits.
+
+// decimalProblem returns why d is beyond the bound, or "".
+func decimalProblem(d decimal.Decimal) string {
+	if e := d.Exponent(); e > qun.MaxValueDigits || e < -qun.MaxValueDigits || d.NumDigits() > qun.MaxValueDigits {
+		return fmt.Sprintf("must have at most %d significant digits and an exponent within ±%d", qun.MaxValueDigits, qun.MaxValueDigits)
+	}
+	return ""
+}
+
+// numberTextProblem returns why the number text s, in plain decimal
+// notation, is beyond the bound, or "". Its exponent is minus the number
+// of its fraction digits.
+func numberTextProblem(s string) string {
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if len(frac) > qun.MaxValueDigits || len(strings.TrimLeft(whole+frac, "0")) > qun.MaxValueDigits {
+		return fmt.Sprintf("has more than %d significant or fraction digits", qun.MaxValueDigits)
+	}
+	return ""
+}
 
 // fastDec is the decimal m × 10^e.
 type fastDec struct {

@@ -75,6 +75,11 @@
 // attribute, a sum and a count are compared exactly with their literal
 // (99.50 equals 99.5), without allocating while the coefficients fit an
 // int64; beyond that exact decimal.Decimal arithmetic takes over.
+// Decimals entering a record (attributes, event values) and number
+// literals in rules have at most 64 significant digits and an exponent
+// within ±64, the bound qun.Event puts on its value (qun.MaxValueDigits):
+// exact comparison brings two decimals to one exponent, and without a
+// bound one member's 10^-200000000 would take minutes to compare.
 //
 // Time. Instants in rules are RFC 3339 strings. within d holds for an
 // instant from now−d to now, both included; before d for one strictly
@@ -127,4 +132,11 @@
 // relative time move members as time passes without any data changing,
 // so a host that updates incrementally still evaluates in full from time
 // to time.
+//
+// Nothing here panics on what it is handed. A nil *Snapshot is an empty
+// snapshot and a nil iterator an empty population; a nil or zero [Set],
+// [Evaluator] or [Record] (one that [Compile] and [Set.NewRecord] did not
+// make) matches no one and refuses values, evaluation and explanation
+// with an error matching qun.ErrInvalid, as every refusal of bad data
+// here does.
 package segment

@@ -4,14 +4,18 @@ import (
 	"fmt"
 	"math/bits"
 	"time"
+
+	"github.com/qunkit/qun"
 )
 
 // Evaluator evaluates a [Set]'s segments at one instant. The instant is a
 // parameter, never the clock: relative windows ("within 30d") and tag
 // expiry are read against it, so an evaluation can be replayed. An
 // Evaluator keeps scratch state and is for one goroutine at a time; make
-// one per goroutine with [Set.At] (the zero Evaluator is not usable).
-// Evaluating a record allocates nothing.
+// one per goroutine with [Set.At]. Evaluating a record allocates nothing.
+//
+// A nil *Evaluator, the zero Evaluator and the evaluator of a set that was
+// not compiled match no one and refuse to explain, and do not panic.
 type Evaluator struct {
 	set  *Set
 	now  time.Time
@@ -23,8 +27,12 @@ type Evaluator struct {
 	bits, done []uint64
 }
 
-// At returns an evaluator for the instant now.
+// At returns an evaluator for the instant now. For a set that was not
+// compiled it returns an evaluator that matches no one.
 func (s *Set) At(now time.Time) *Evaluator {
+	if !s.compiled() {
+		return &Evaluator{now: now, nowS: stampOf(now)}
+	}
 	w := (len(s.segments) + 63) / 64
 	e := &Evaluator{
 		set:  s,
@@ -40,14 +48,26 @@ func (s *Set) At(now time.Time) *Evaluator {
 	return e
 }
 
-// Time returns the instant the evaluator evaluates at.
-func (e *Evaluator) Time() time.Time { return e.now }
+// Time returns the instant the evaluator evaluates at; the zero time for
+// a nil Evaluator.
+func (e *Evaluator) Time() time.Time {
+	if e == nil {
+		return time.Time{}
+	}
+	return e.now
+}
+
+// usable reports whether e evaluates records of its set and r is one.
+func (e *Evaluator) usable(r *Record) bool {
+	return e != nil && e.set != nil && r != nil && r.set == e.set
+}
 
 // Match reports whether the member is in the segment at position i (see
-// [Set.Index]). It is false for a position out of range and for a record
-// made by another set.
+// [Set.Index]). It is false for a position out of range, for a nil record
+// and a record made by another set, and for an evaluator of no compiled
+// set.
 func (e *Evaluator) Match(r *Record, i int) bool {
-	if r.set != e.set || i < 0 || i >= len(e.set.segments) {
+	if !e.usable(r) || i < 0 || i >= len(e.set.segments) {
 		return false
 	}
 	clear(e.done)
@@ -56,10 +76,10 @@ func (e *Evaluator) Match(r *Record, i int) bool {
 
 // AppendMatches appends to dst the positions of the segments the member
 // is in, in increasing order, and returns the extended slice. With room
-// in dst it allocates nothing. It appends nothing for a record made by
-// another set.
+// in dst it allocates nothing. It appends nothing for a nil record, a
+// record made by another set, or an evaluator of no compiled set.
 func (e *Evaluator) AppendMatches(dst []int, r *Record) []int {
-	if r.set != e.set {
+	if !e.usable(r) {
 		return dst
 	}
 	e.evalAll(r)
@@ -109,19 +129,27 @@ func (e *Evaluator) segment(r *Record, i int) bool {
 // holds or not: the tree of its clauses, each with whether it held and
 // the value it saw. Unlike evaluation, it evaluates every clause, so that
 // an operator sees all that stands between a member and a segment.
+//
+// An unknown segment, a nil record or one made by another set, and an
+// evaluator of no compiled set are refused with an error matching
+// qun.ErrInvalid.
 func (e *Evaluator) Explain(r *Record, segment string) (Explanation, error) {
+	if e == nil || e.set == nil {
+		return Explanation{}, fmt.Errorf("segment: explain %q: %w", segment, errNotCompiled())
+	}
 	i, ok := e.set.index[segment]
 	if !ok {
-		return Explanation{}, fmt.Errorf("segment: explain: no segment named %q", segment)
+		return Explanation{}, fmt.Errorf("segment: explain: %w", qun.Invalid("", "no segment named %q in this set", segment))
 	}
-	if r.set != e.set {
-		return Explanation{}, fmt.Errorf("segment: explain %q: the record was made by another set", segment)
+	if !e.usable(r) {
+		return Explanation{}, fmt.Errorf("segment: explain %q: %w", segment, errForeignRecord(r))
 	}
 	clear(e.done)
 	return e.set.roots[i].explain(r, e), nil
 }
 
-// Explain is a shorthand for s.At(now).Explain(r, segment).
+// Explain is a shorthand for s.At(now).Explain(r, segment); it refuses
+// what that refuses.
 func (s *Set) Explain(r *Record, segment string, now time.Time) (Explanation, error) {
 	return s.At(now).Explain(r, segment)
 }

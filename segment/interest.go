@@ -30,12 +30,18 @@ import (
 //	          {"event":{"name":"attend_tasting","where":[{"prop":"region","op":"exact","values":["italy"]}]},
 //	           "tag":"wine/italian","weight":4}]}
 type Interests struct {
-	// Decay is how interest fades: its half-life.
+	// Decay is how interest fades: its half-life, a duration such as
+	// "30d" (a day is 24 hours), after which an event counts half. The
+	// default, zero, does not decay: interest only grows, and a tag once
+	// held is held for ever. It must not be negative.
 	Decay qun.Decay `json:"decay"`
 	// Threshold is the strength a member's interest must exceed for the
-	// tag to be held; it is positive.
+	// tag to be held, in the units of the rules' weights (with weights of
+	// 1 per article, 3 means more than three recent articles' worth).
+	// Required: a finite number above zero; there is no default.
 	Threshold float64 `json:"threshold"`
-	// Rules say which events add interest in which tags.
+	// Rules say which events add interest in which tags. Required: one or
+	// more.
 	Rules []InterestRule `json:"rules"`
 }
 
@@ -45,29 +51,38 @@ type Interests struct {
 // topic "italian" and prefix "wine/" adds to wine/italian. An event whose
 // property is missing or does not make a valid tag name adds nothing.
 type InterestRule struct {
-	// Event selects the events that add interest.
+	// Event selects the events that add interest: a name (required), and
+	// optionally conditions on their properties (see qun.Condition).
 	Event qun.EventFilter `json:"event"`
-	// Tag is the tag they add interest in, or empty when TagProp names it.
+	// Tag is the tag they add interest in, a valid tag name (see
+	// [CheckTagName]); empty when TagProp names it. Exactly one of Tag
+	// and TagProp is set.
 	Tag string `json:"tag,omitempty"`
-	// TagProp is the property of the event whose value, after Prefix,
-	// names the tag.
+	// TagProp is the key of the event's property whose value, after
+	// Prefix, names the tag; empty when Tag names it.
 	TagProp string `json:"tag_prop,omitempty"`
-	// Prefix goes before the property's value, such as "wine/".
+	// Prefix goes before the property's value, such as "wine/"; only
+	// with TagProp. The default, empty, uses the value as it is.
 	Prefix string `json:"prefix,omitempty"`
-	// Weight is what one event adds: positive and finite.
+	// Weight is what one event adds to the interest, in the units the
+	// Threshold is written in (1 for a read, 4 for a tasting attended).
+	// Required: positive and finite; there is no default.
 	Weight float64 `json:"weight"`
 }
 
-// Interest is the strength of a member's interest in one tag.
+// Interest is the strength of a member's interest in one tag: the state
+// a host keeps per member and tag, and hands back to [Interests.Observe].
 type Interest struct {
 	// Tag is the tag the interest is in.
 	Tag string `json:"tag"`
 	// Strength is the decaying sum of the weights the member's events
-	// added, as of its instant.
+	// added, as of its instant (Strength.At), in the units of the weights.
 	Strength qun.Decayed `json:"strength"`
 }
 
-// Validate reports every problem with in, joined, with field paths.
+// Validate reports every problem with in, joined, each a
+// *qun.ValidationError matching qun.ErrInvalid with its field path
+// ("rules[1].weight").
 func (in Interests) Validate() error {
 	var errs []error
 	errs = append(errs, qun.Within("decay", in.Decay.Validate()))
@@ -155,14 +170,18 @@ func (in Interests) Held(s qun.Decayed, now time.Time) bool {
 }
 
 // Fades returns the first instant at which the interest, if nothing more
-// is added, no longer exceeds the threshold; the zero time if it never
-// fades (no decay, and held now) and s.At if it is not held at all. The
-// instant is exact to the nanosecond against [Interests.Held].
+// is added, no longer exceeds the threshold; s.At if it is not held at
+// all; and the zero time if it is held and never fades: with no decay, for
+// a state anchored nowhere (s.At zero, which qun.Decay does not decay),
+// and for a threshold of zero or below, which Validate refuses and a
+// positive interest only approaches. The instant is exact to the
+// nanosecond against [Interests.Held], and no later than the last day of
+// the year 9999.
 func (in Interests) Fades(s qun.Decayed) time.Time {
 	if !in.Held(s, s.At) {
 		return s.At
 	}
-	if in.Decay.HalfLife <= 0 {
+	if in.Decay.HalfLife <= 0 || s.At.IsZero() || !(in.Threshold > 0) {
 		return time.Time{}
 	}
 	latest := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -176,7 +195,7 @@ func (in Interests) Fades(s qun.Decayed) time.Time {
 	lo, hi := s.At, guess // Held at lo; hi is to be not held
 	for step := time.Nanosecond; in.Held(s, hi); step *= 2 {
 		lo, hi = hi, hi.Add(step)
-		if !hi.Before(latest) {
+		if step < 0 || !hi.Before(latest) { // step < 0: it overflowed
 			return latest
 		}
 	}

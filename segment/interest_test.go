@@ -146,6 +146,11 @@ func TestInterestsProperties(t *testing.T) {
 				if !fade.Equal(s.At) {
 					t.Fatalf("an interest not held fades at %v, not at once", fade)
 				}
+			case s.At.IsZero() || in.Decay.HalfLife == 0:
+				// Neither decays: held now is held for ever.
+				if !fade.IsZero() {
+					t.Fatalf("an interest that does not decay fades at %v", fade)
+				}
 			case fade.IsZero():
 				if in.Decay.HalfLife != 0 {
 					t.Fatalf("a decaying interest never fades")
@@ -156,5 +161,75 @@ func TestInterestsProperties(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// Fades returns, whatever the state and even for interests Validate
+// refuses: the zero time only when the interest never fades, s.At when it
+// is not held, and otherwise the first instant not held. (It once looped
+// for ever on a state anchored nowhere, whose value never decays.)
+func TestFadesAnyState(t *testing.T) {
+	valid := func(in Interests) bool {
+		return in.Threshold > 0 && !math.IsInf(in.Threshold, 0) && in.Decay.HalfLife >= 0
+	}
+	check := func(t *rapid.T, in Interests, s qun.Decayed) {
+		done := make(chan time.Time, 1)
+		go func() { done <- in.Fades(s) }()
+		var fade time.Time
+		select {
+		case fade = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Fades(%+v) of %+v does not return", s, in)
+		}
+		if !valid(in) {
+			return
+		}
+		latest := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+		switch {
+		case !in.Held(s, s.At):
+			if !fade.Equal(s.At) {
+				t.Fatalf("an interest not held fades at %v, not at once", fade)
+			}
+		case s.At.IsZero() || in.Decay.HalfLife == 0:
+			// Neither decays: held now is held for ever.
+			if !fade.IsZero() {
+				t.Fatalf("an interest that does not decay fades at %v", fade)
+			}
+		case fade.IsZero():
+			if in.Decay.HalfLife != 0 && !s.At.IsZero() {
+				t.Fatalf("a decaying interest never fades")
+			}
+			if !in.Held(s, latest) {
+				t.Fatalf("an interest that never fades is not held in 9999")
+			}
+		case fade.Equal(latest):
+		default:
+			if !in.Held(s, fade.Add(-time.Nanosecond)) || in.Held(s, fade) {
+				t.Fatalf("Fades = %v is not the first instant not held", fade)
+			}
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		in := Interests{
+			Decay: qun.Decay{HalfLife: rapid.SampledFrom([]qun.Duration{0, -1, 1, qun.Days(30), qun.Duration(time.Hour)}).Draw(t, "half_life")},
+			Threshold: rapid.OneOf(
+				rapid.Float64Range(1e-9, 1e6),
+				rapid.SampledFrom([]float64{0, -1, math.NaN(), math.Inf(1), math.Inf(-1), math.SmallestNonzeroFloat64}),
+			).Draw(t, "threshold"),
+		}
+		s := qun.Decayed{Value: rapid.OneOf(
+			rapid.Float64Range(-10, 1e9),
+			rapid.SampledFrom([]float64{0, math.NaN(), math.Inf(1), math.MaxFloat64}),
+		).Draw(t, "value")}
+		switch rapid.IntRange(0, 3).Draw(t, "at") {
+		case 0: // anchored nowhere
+		case 1:
+			s.At = testNow.Add(time.Duration(rapid.Int64().Draw(t, "offset")))
+		case 2:
+			s.At = time.Date(rapid.IntRange(1, 9999).Draw(t, "year"), 1, 1, 0, 0, 0, 0, time.UTC)
+		default:
+			s.At = testNow
+		}
+		check(t, in, s)
 	})
 }

@@ -555,6 +555,9 @@ func (p *parser) literal() (Value, error) {
 		}
 		return StringValue(t.str), nil
 	case t.kind == tNumber:
+		if reason := numberTextProblem(t.text); reason != "" {
+			return Value{}, p.errorf(t, "number %.20s… %s", t.text, reason)
+		}
 		return NumberValue(t.text), nil
 	case isWord(t, "true"), isWord(t, "false"):
 		return BoolValue(t.text == "true"), nil

@@ -3,6 +3,7 @@ package segment
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"iter"
 	"math"
 	"slices"
@@ -18,12 +19,22 @@ import (
 // string lists and bools), and which tags to show the share of. It is
 // configuration: plain data, with JSON names, validated against the set
 // when the portrait is drawn.
+//
+// Its JSON form is
+//
+//	{"histograms":[{"attr":"age","bounds":[18,25,35,45]}],
+//	 "top":[{"attr":"city","k":5}],"tags":["wine/italian"]}
+//
+// The zero PortraitSpec describes only the segment's size.
 type PortraitSpec struct {
-	// Histograms lists the number and decimal attributes to bucket.
+	// Histograms lists the number and decimal attributes to bucket. The
+	// default, none, draws no histogram.
 	Histograms []HistogramSpec `json:"histograms,omitempty"`
 	// Top lists the string, string-list and bool attributes to count.
+	// The default, none, counts no values.
 	Top []TopSpec `json:"top,omitempty"`
-	// Tags lists taxonomy tags whose share to show.
+	// Tags lists taxonomy tags whose share to show. The default, none,
+	// shows no tag.
 	Tags []string `json:"tags,omitempty"`
 }
 
@@ -32,9 +43,14 @@ type PortraitSpec struct {
 // (the lower included, the upper not), and from the last bound up. Age
 // bands 18, 25, 35, 45 give five buckets.
 type HistogramSpec struct {
-	// Attr names the attribute.
+	// Attr names the attribute: a number or decimal attribute of the
+	// schema. Required.
 	Attr string `json:"attr"`
-	// Bounds are the buckets' edges, finite and increasing.
+	// Bounds are the buckets' edges, in the attribute's own unit (years
+	// for an age, yuan for a spend in yuan): finite, strictly increasing,
+	// at least one. A decimal attribute is compared with each bound
+	// exactly, the bound read as the shortest decimal that is the same
+	// float64. Required: there is no default.
 	Bounds []float64 `json:"bounds"`
 }
 
@@ -42,9 +58,11 @@ type HistogramSpec struct {
 // bool attribute. A member counts once for each distinct element of a
 // list.
 type TopSpec struct {
-	// Attr names the attribute.
+	// Attr names the attribute: a string, string-list or bool attribute
+	// of the schema. Required.
 	Attr string `json:"attr"`
-	// K is how many of the most common values to show, 1 or more.
+	// K is how many of the most common values to show, counted in
+	// values: 1 or more. Required: there is no default.
 	K int `json:"k"`
 }
 
@@ -55,12 +73,14 @@ type TopSpec struct {
 type Portrait struct {
 	// Segment names the segment described.
 	Segment string `json:"segment"`
-	// Members is its size.
+	// Members is its size, counted in members.
 	Members int `json:"members"`
-	// Histograms, Top and Tags follow the spec's lists, in order.
+	// Histograms follow the spec's Histograms, in order.
 	Histograms []Histogram `json:"histograms,omitempty"`
-	Top        []Top       `json:"top,omitempty"`
-	Tags       []TagShare  `json:"tags,omitempty"`
+	// Top follows the spec's Top, in order.
+	Top []Top `json:"top,omitempty"`
+	// Tags follow the spec's Tags, in order.
+	Tags []TagShare `json:"tags,omitempty"`
 }
 
 // Histogram counts members per bucket of an attribute's value. Counts has
@@ -68,10 +88,11 @@ type Portrait struct {
 // from Bounds[i-1] up to but not including Bounds[i], and the last is at
 // or above the last bound. Missing counts members without a value.
 type Histogram struct {
-	// Attr and Bounds repeat the spec.
-	Attr   string    `json:"attr"`
+	// Attr repeats the spec's attribute.
+	Attr string `json:"attr"`
+	// Bounds repeat the spec's bounds.
 	Bounds []float64 `json:"bounds"`
-	// Counts holds the members per bucket.
+	// Counts holds the members per bucket, len(Bounds)+1 of them.
 	Counts []int `json:"counts"`
 	// Missing counts the members without a value.
 	Missing int `json:"missing"`
@@ -82,9 +103,10 @@ type Histogram struct {
 // value. Others adds up the counts of the values outside the top;
 // Distinct is how many distinct values there were.
 type Top struct {
-	// Attr repeats the spec.
+	// Attr repeats the spec's attribute.
 	Attr string `json:"attr"`
-	// Values are the most common values and their counts.
+	// Values are the most common values and their counts, at most the
+	// spec's K.
 	Values []ValueCount `json:"values"`
 	// Others adds up the counts of the other values.
 	Others int `json:"others"`
@@ -110,7 +132,8 @@ type TagShare struct {
 	Tag string `json:"tag"`
 	// Members counts the members who hold it.
 	Members int `json:"members"`
-	// Share is Members over the segment's size.
+	// Share is Members over the segment's size, from 0 to 1; 0 for an
+	// empty segment.
 	Share float64 `json:"share"`
 }
 
@@ -132,8 +155,12 @@ type topAcc struct {
 // Portrait draws the portrait of a segment over a population at now. It
 // evaluates the segment for each record, as [Set.Evaluate] would, and
 // describes the members. The spec is checked against the set first; its
-// errors name the field ("histograms[0].bounds").
+// errors name the field ("histograms[0].bounds"). A nil population is
+// empty; what [Set.Evaluate] refuses, Portrait refuses too.
 func (s *Set) Portrait(segment string, population iter.Seq[*Record], now time.Time, spec PortraitSpec) (*Portrait, error) {
+	if !s.compiled() {
+		return nil, errNotCompiled()
+	}
 	seg, ok := s.index[segment]
 	if !ok {
 		return nil, qun.Invalid("", "no segment named %q in this set", segment)
@@ -150,10 +177,15 @@ func (s *Set) Portrait(segment string, population iter.Seq[*Record], now time.Ti
 		tagTests[i] = tagNode{ids: []int32{id}}
 	}
 	var seen []string
+	if population == nil {
+		population = func(func(*Record) bool) {}
+	}
+	read := 0
 	for r := range population {
-		if r.set != s {
-			return nil, qun.Invalid("", "the record of member %q was made by another set", r.id)
+		if !e.usable(r) {
+			return nil, fmt.Errorf("segment: portrait: record %d of the population: %w", read, errForeignRecord(r))
 		}
+		read++
 		if !e.Match(r, seg) {
 			continue
 		}

@@ -30,8 +30,11 @@ import (
 //
 // A host builds a record per member from its own storage, with
 // [Set.NewRecord] and the setters, and can reuse one record for many
-// members with [Record.Reset]. A record belongs to the set that made it;
-// the zero Record is not usable.
+// members with [Record.Reset]. A record belongs to the set that made it.
+// A nil *Record, the zero Record and a record of a set that was not
+// compiled belong to none: they refuse every value with an error matching
+// qun.ErrInvalid, match no segment, and do not panic.
+//
 // An attribute that is never set is missing (see [Op] for what tests of
 // missing values do). A Record is not safe for concurrent writes; reading
 // it from several evaluators at once is safe.
@@ -105,8 +108,12 @@ func (a stamp) add(n int32) stamp {
 
 func (a stamp) time() time.Time { return time.Unix(a.sec, int64(a.nsec)).UTC() }
 
-// NewRecord returns an empty record for the member, laid out for s.
+// NewRecord returns an empty record for the member, laid out for s. For a
+// set that was not compiled it returns a record that refuses every value.
 func (s *Set) NewRecord(id qun.MemberID) *Record {
+	if !s.compiled() {
+		return &Record{id: id}
+	}
 	r := &Record{id: id, set: s}
 	// Room for a few tags and events.
 	r.data = make([]uint64, s.header(), s.header()+8)
@@ -136,12 +143,42 @@ func (r *Record) off(f int) int { return int(r.data[r.set.words+f]) }
 // tagData returns the tags' words.
 func (r *Record) tagData() []uint64 { return r.data[r.off(len(r.set.filters)):] }
 
-// ID returns the member the record is about.
-func (r *Record) ID() qun.MemberID { return r.id }
+// ID returns the member the record is about; "" for a nil Record.
+func (r *Record) ID() qun.MemberID {
+	if r == nil {
+		return ""
+	}
+	return r.id
+}
 
-// Reset empties r for another member, keeping the memory it has grown.
+// laidOut reports whether r was made by [Set.NewRecord] of a compiled set.
+func (r *Record) laidOut() bool { return r != nil && r.set != nil }
+
+// errNoLayout refuses a value for a record that no compiled set made.
+func errNoLayout() error {
+	return qun.Invalid("", "the record was not made by Set.NewRecord of a compiled set (a nil or zero Record)")
+}
+
+// errForeignRecord refuses a record, nil or made by another set, that a
+// set was asked to read.
+func errForeignRecord(r *Record) error {
+	if r == nil {
+		return qun.Invalid("", "the record is nil")
+	}
+	return qun.Invalid("", "the record of member %q was made by another set", r.id)
+}
+
+// Reset empties r for another member, keeping the memory it has grown. A
+// record no compiled set made only takes the new ID; a nil one is left
+// alone.
 func (r *Record) Reset(id qun.MemberID) {
+	if r == nil {
+		return
+	}
 	r.id = id
+	if r.set == nil {
+		return
+	}
 	r.data = r.data[:r.set.header()]
 	clear(r.data[:r.set.words])
 	r.resetOffsets()
@@ -154,6 +191,9 @@ func (r *Record) Reset(id qun.MemberID) {
 
 // slot finds the named attribute and checks its type.
 func (r *Record) slot(name string, want Type) (*slot, error) {
+	if !r.laidOut() {
+		return nil, errNoLayout()
+	}
 	i, ok := r.set.attrs[name]
 	if !ok {
 		return nil, qun.Invalid(name, "unknown attribute")
@@ -197,11 +237,17 @@ func (r *Record) SetNumber(name string, v float64) error {
 	return nil
 }
 
-// SetDecimal sets a decimal attribute.
+// SetDecimal sets a decimal attribute. A value with more than 64
+// significant digits or an exponent beyond ±64 (qun.MaxValueDigits) is
+// refused, as in an event's value: no money needs it, and comparing it
+// exactly could take minutes.
 func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 	sl, err := r.slot(name, TypeDecimal)
 	if err != nil {
 		return err
+	}
+	if reason := decimalProblem(v); reason != "" {
+		return qun.Invalid(name, "%s", reason)
 	}
 	f, ok := fastOf(v)
 	if !ok {
@@ -287,6 +333,9 @@ func (r *Record) Set(name string, v any) error {
 
 // Unset makes an attribute missing.
 func (r *Record) Unset(name string) error {
+	if !r.laidOut() {
+		return errNoLayout()
+	}
 	i, ok := r.set.attrs[name]
 	if !ok {
 		return qun.Invalid(name, "unknown attribute")
@@ -303,6 +352,9 @@ func (r *Record) Unset(name string) error {
 // is accepted and ignored, since no rule can name it. An invalid tag is
 // refused.
 func (r *Record) AddTag(t Tag) error {
+	if !r.laidOut() {
+		return errNoLayout()
+	}
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -342,11 +394,19 @@ func (r *Record) AddTags(tags ...Tag) error {
 // some aggregate of the set reads it (its name and properties pass one of
 // the aggregates' filters), so a host may feed a member's whole history.
 // Events may come in any order. The host gives each event once: the
-// record does not remember event IDs. An event with a zero time is
-// refused.
+// record does not remember event IDs. An event with a zero time, or with
+// a value beyond the bound of qun.Event (qun.MaxValueDigits), is refused.
 func (r *Record) AddEvent(e qun.Event) error {
+	if !r.laidOut() {
+		return errNoLayout()
+	}
 	if e.Time.IsZero() {
 		return qun.Invalid("time", "must not be zero")
+	}
+	if e.Value.Valid {
+		if reason := decimalProblem(e.Value.Decimal); reason != "" {
+			return qun.Invalid("value", "%s", reason)
+		}
 	}
 	fs, ok := r.set.byEvent[e.Name]
 	if !ok {

@@ -26,8 +26,10 @@ import (
 // A rule is exactly one of: a combination (And, Or, Not, AtLeast with Of),
 // a reference to another segment (Segment), a tag test (Tags), or a test
 // of one operand (Attr or Agg, with Op, Values and Duration). The fields
-// of the other kinds stay empty. [Rule.Validate] checks the shape; types
-// are checked when the rule is compiled against a [Schema].
+// of the other kinds stay empty (their zero values, which is also their
+// JSON default: left out). [Rule.Validate] checks the shape; types are
+// checked when the rule is compiled against a [Schema]. The zero Rule is
+// empty and refused.
 type Rule struct {
 	// And holds when all of its rules hold; it has two or more.
 	And []Rule `json:"and,omitempty"`
@@ -36,9 +38,10 @@ type Rule struct {
 	// Not holds when its rule does not.
 	Not *Rule `json:"not,omitempty"`
 	// AtLeast, with Of, holds when at least AtLeast of the rules in Of
-	// hold: the threshold (门槛) "at least three shared attributes".
+	// hold: the threshold (门槛) "at least three shared attributes". It is
+	// a count of rules, from 1 to len(Of).
 	AtLeast int `json:"at_least,omitempty"`
-	// Of is the list AtLeast counts in.
+	// Of is the list AtLeast counts in: one rule or more.
 	Of []Rule `json:"of,omitempty"`
 	// Segment holds for the members of the named segment, which must be
 	// compiled in the same set.
@@ -46,19 +49,21 @@ type Rule struct {
 	// Tags tests the member's tags.
 	Tags *TagTest `json:"tags,omitempty"`
 
-	// Attr names the attribute a test reads.
+	// Attr names the attribute a test reads, as the schema declares it.
 	Attr string `json:"attr,omitempty"`
 	// Agg is the aggregate of the member's events a test reads, instead
 	// of an attribute.
 	Agg *Aggregate `json:"agg,omitempty"`
-	// Op is the test.
+	// Op is the test; a test must have one (the zero Op is invalid).
 	Op Op `json:"op,omitempty"`
 	// Values are its operands: one for the comparisons, contains and
 	// prefix; one or more for in; two for between (low, high); none for
 	// exists, within and before.
 	Values []Value `json:"values,omitempty"`
-	// Duration is how far back within and before reach: "within 30d"
-	// holds for an instant in the last 30 days.
+	// Duration is how far back within and before reach, a positive
+	// duration written as qun.Duration writes it ("30d", "12h"; a day is
+	// 24 hours): "within 30d" holds for an instant in the last 30 days.
+	// Only within and before take one; it is zero (left out) otherwise.
 	Duration qun.Duration `json:"duration,omitzero"`
 }
 
@@ -77,8 +82,10 @@ type TagTest struct {
 	Any []string `json:"any,omitempty"`
 	// All lists tags the member must all hold.
 	All []string `json:"all,omitempty"`
-	// MinWeight is the least weight a tag must have to count; zero counts
-	// every tag.
+	// MinWeight is the least weight a tag must have to count, in the
+	// units of [Tag.Weight] (an interest's strength for a behaviour
+	// tag); finite, not below zero. The default, zero, counts every tag
+	// held.
 	MinWeight float64 `json:"min_weight,omitzero"`
 }
 
@@ -88,12 +95,18 @@ type TagTest struct {
 // with a window, only those within it: count("attend_tasting", 90d) counts
 // tastings in the 90 days up to now, both ends included.
 type Aggregate struct {
-	// Func is what to compute.
+	// Func is what to compute: "count", "sum", "first" or "last".
+	// Required; the zero AggFunc is invalid.
 	Func AggFunc `json:"func"`
-	// Event selects the events: a name, and optionally conditions on
-	// their properties with PostHog's operators (see qun.Condition).
+	// Event selects the events: a name (required), and optionally
+	// conditions on their properties with PostHog's operators (see
+	// qun.Condition).
 	Event qun.EventFilter `json:"event"`
-	// Window, when not zero, reaches back from the time of evaluation.
+	// Window, when not zero, reaches back from the time of evaluation by
+	// this duration, written as qun.Duration writes it ("90d", "12h"; a
+	// day is 24 hours): only events from now−Window to now count. The
+	// default, zero, counts the member's whole history up to now. It
+	// must not be negative.
 	Window qun.Duration `json:"window,omitzero"`
 }
 
@@ -158,11 +171,13 @@ const (
 	Eq Op = iota + 1
 	// Ne: not equal, or missing ("!=").
 	Ne
-	// Lt, Le, Gt and Ge order numbers, decimals and instants ("<", "<=",
-	// ">", ">=").
+	// Lt: less than ("<"), of numbers, decimals and instants.
 	Lt
+	// Le: less than or equal ("<=").
 	Le
+	// Gt: greater than (">").
 	Gt
+	// Ge: greater than or equal (">=").
 	Ge
 	// In: equal to one of the values ("in").
 	In

@@ -23,22 +23,31 @@ import (
 //
 //	{"attributes":[{"name":"city","type":"string"},{"name":"age","type":"number"}],
 //	 "tags":["wine/italian","wine/french","course/beginner"]}
+//
+// The zero Schema declares nothing: rules compiled against it may test
+// only events and segment references.
 type Schema struct {
-	// Attributes are the member attributes, each with a unique name.
+	// Attributes are the member attributes rules may test, each with a
+	// unique name. The default, none, lets rules test no attribute.
 	Attributes []Attribute `json:"attributes"`
-	// Tags is the tag taxonomy: every tag a rule may name. Declaring
-	// "wine/italian" declares "wine" too. A member's tags outside the
-	// taxonomy are allowed, and count for the declared tags above them.
+	// Tags is the tag taxonomy: every tag a rule may name, as valid tag
+	// names (see [CheckTagName]), each once. Declaring "wine/italian"
+	// declares "wine" too. A member's tags outside the taxonomy are
+	// allowed, and count for the declared tags above them. The default,
+	// none, lets rules test no tag.
 	Tags []string `json:"tags,omitempty"`
 }
 
-// Attribute is one typed member attribute.
+// Attribute is one typed member attribute. Its JSON form is
+// {"name":"city","type":"string"}.
 type Attribute struct {
 	// Name is how rules refer to it: an identifier (a letter or _, then
-	// letters, digits or _; Unicode letters count, so 城市 is one) that is
-	// not a reserved word of the rule language.
+	// letters, digits or _; Unicode letters count, so 城市 is one) of at
+	// most 256 bytes that is not a reserved word of the rule language.
+	// Required.
 	Name string `json:"name"`
-	// Type is the type of its values.
+	// Type is the type of its values: "string", "number", "decimal",
+	// "bool", "time" or "strings". Required; the zero Type is invalid.
 	Type Type `json:"type"`
 }
 

@@ -16,11 +16,14 @@ import (
 //
 //	{"name":"italian_wine_fans","version":3,"rule":{...}}
 type Segment struct {
-	// Name identifies the segment; rules refer to it with segment("name").
+	// Name identifies the segment, uniquely within a set: a valid name
+	// (see qun.ValidateName). Rules refer to it with segment("name").
+	// Required.
 	Name string `json:"name"`
-	// Version is the version of the definition, from 1.
+	// Version is the version of the definition, from 1; the host bumps it
+	// when it changes the rule. Required: there is no default.
 	Version int64 `json:"version"`
-	// Rule is who belongs.
+	// Rule is who belongs. Required: the zero Rule is refused as empty.
 	Rule Rule `json:"rule"`
 }
 

@@ -19,6 +19,11 @@ import (
 // [Diff] to act on who entered and who exited, and keep a snapshot current
 // with [Set.Update] by re-evaluating only the members whose data changed.
 // A Snapshot is immutable and safe for concurrent use.
+//
+// A nil *Snapshot is an empty snapshot, as the zero Snapshot is: no
+// segments, no members, the zero time. So [Diff] from nil reports every
+// member of the other snapshot as entered, and [Set.Update] of nil
+// evaluates the changed members as the whole population.
 type Snapshot struct {
 	at   time.Time
 	segs []SegmentRef
@@ -30,7 +35,7 @@ type Snapshot struct {
 type SegmentRef struct {
 	// Name is the segment's name.
 	Name string `json:"name"`
-	// Version is the version of its definition.
+	// Version is the version of its definition, as [Segment.Version].
 	Version int64 `json:"version"`
 }
 
@@ -47,9 +52,13 @@ var ErrSegmentsChanged = errors.New("segment: the snapshot was taken with other 
 // evaluation of a member allocates nothing; the snapshot grows by one bit
 // per segment and one ID per member.
 //
-// A member who appears twice, and a record made by another set, are
-// refused with an error that matches qun.ErrInvalid.
+// A nil population is empty. A member who appears twice, a nil record, a
+// record made by another set, and a set that was not compiled are refused
+// with an error that matches qun.ErrInvalid.
 func (s *Set) Evaluate(population iter.Seq[*Record], now time.Time) (*Snapshot, error) {
+	if !s.compiled() {
+		return nil, errNotCompiled()
+	}
 	ids, rows, err := s.evaluateRows(population, now)
 	if err != nil {
 		return nil, err
@@ -68,9 +77,12 @@ func (s *Set) evaluateRows(population iter.Seq[*Record], now time.Time) ([]qun.M
 	var idChunks [][]qun.MemberID
 	var rowChunks [][]uint64
 	n := 0
+	if population == nil {
+		population = func(func(*Record) bool) {}
+	}
 	for r := range population {
-		if r.set != s {
-			return nil, nil, qun.Invalid("", "the record of member %q was made by another set", r.id)
+		if !e.usable(r) {
+			return nil, nil, fmt.Errorf("segment: record %d of the population: %w", n, errForeignRecord(r))
 		}
 		if n%chunk == 0 {
 			idChunks = append(idChunks, make([]qun.MemberID, 0, chunk))
@@ -154,19 +166,42 @@ func (s *Set) snapshot(now time.Time, ids []qun.MemberID, rows []uint64) (*Snaps
 }
 
 // Time returns the instant the snapshot was evaluated at.
-func (sn *Snapshot) Time() time.Time { return sn.at }
+func (sn *Snapshot) Time() time.Time {
+	if sn == nil {
+		return time.Time{}
+	}
+	return sn.at
+}
 
 // Segments returns the segments the snapshot holds, in the set's order.
-func (sn *Snapshot) Segments() []SegmentRef { return slices.Clone(sn.segs) }
+func (sn *Snapshot) Segments() []SegmentRef {
+	if sn == nil {
+		return nil
+	}
+	return slices.Clone(sn.segs)
+}
 
 // Len returns the size of the population.
-func (sn *Snapshot) Len() int { return len(sn.ids) }
+func (sn *Snapshot) Len() int {
+	if sn == nil {
+		return 0
+	}
+	return len(sn.ids)
+}
 
 // Population yields the population's member IDs in increasing order; the
 // i-th is the position i of every [Bitmap] of the snapshot.
-func (sn *Snapshot) Population() iter.Seq[qun.MemberID] { return slices.Values(sn.ids) }
+func (sn *Snapshot) Population() iter.Seq[qun.MemberID] {
+	if sn == nil {
+		return slices.Values([]qun.MemberID(nil))
+	}
+	return slices.Values(sn.ids)
+}
 
 func (sn *Snapshot) col(segment string) ([]uint64, bool) {
+	if sn == nil {
+		return nil, false
+	}
 	for j, ref := range sn.segs {
 		if ref.Name == segment {
 			return sn.cols[j], true
@@ -227,6 +262,9 @@ func (sn *Snapshot) Overlap(a, b string) int {
 // [Snapshot.Segments]: Overlaps()[i][j] members are in both segment i and
 // segment j, and the diagonal holds the sizes.
 func (sn *Snapshot) Overlaps() [][]int {
+	if sn == nil {
+		return [][]int{}
+	}
 	m := make([][]int, len(sn.cols))
 	for i := range m {
 		m[i] = make([]int, len(sn.cols))
@@ -248,9 +286,12 @@ func (sn *Snapshot) Overlaps() [][]int {
 type Change struct {
 	// Segment names the segment.
 	Segment string `json:"segment"`
-	// PrevVersion and Version are its versions before and after.
+	// PrevVersion is its version in the earlier snapshot; 0 when that
+	// snapshot does not hold it (a new segment).
 	PrevVersion int64 `json:"prev_version"`
-	Version     int64 `json:"version"`
+	// Version is its version in the later snapshot; 0 when that snapshot
+	// does not hold it (a dropped segment).
+	Version int64 `json:"version"`
 	// Entered are the members who joined it, in increasing order.
 	Entered []qun.MemberID `json:"entered"`
 	// Exited are the members who left it, in increasing order.
@@ -261,8 +302,16 @@ type Change struct {
 // (next's in order, then those only prev holds), leaving out segments
 // whose members and version did not change. A member missing from next's
 // population has exited every segment. For each segment, prev's members
-// with the entered added and the exited removed are next's members.
+// with the entered added and the exited removed are next's members. A nil
+// snapshot is empty: Diff(nil, next) has every member of next enter, and
+// Diff(prev, nil) every member of prev exit.
 func Diff(prev, next *Snapshot) []Change {
+	if prev == nil {
+		prev = &Snapshot{}
+	}
+	if next == nil {
+		next = &Snapshot{}
+	}
 	var out []Change
 	done := make(map[string]bool, len(next.segs))
 	for j, ref := range next.segs {
@@ -332,9 +381,19 @@ func diffCol(name string, prev *Snapshot, pc []uint64, next *Snapshot, nc []uint
 // any data changing; a host that updates incrementally also evaluates in
 // full from time to time, at least as often as its shortest window.
 //
-// Update refuses a snapshot taken with other segments with
-// [ErrSegmentsChanged].
+// A nil prev is an empty population evaluated with the set's segments,
+// so Update(nil, population, nil, now) equals Evaluate(population, now);
+// a nil changed changes no one. Update refuses a snapshot taken with
+// other segments with [ErrSegmentsChanged], and what [Set.Evaluate]
+// refuses in changed, and a set that was not compiled, with an error
+// matching qun.ErrInvalid.
 func (s *Set) Update(prev *Snapshot, changed iter.Seq[*Record], removed []qun.MemberID, now time.Time) (*Snapshot, error) {
+	if !s.compiled() {
+		return nil, errNotCompiled()
+	}
+	if prev == nil {
+		prev = &Snapshot{segs: s.refs(), cols: make([][]uint64, len(s.segments))}
+	}
 	if !slices.Equal(prev.segs, s.refs()) {
 		return nil, ErrSegmentsChanged
 	}
@@ -389,31 +448,54 @@ func (s *Set) Update(prev *Snapshot, changed iter.Seq[*Record], removed []qun.Me
 	return out, nil
 }
 
-// Bitmap is a set of positions in a population, one bit each.
+// Bitmap is a set of positions in a population, one bit each. A nil
+// *Bitmap is an empty bitmap over no positions.
 type Bitmap struct {
 	words []uint64
 	n     int
 }
 
 // Len returns the number of positions, members or not.
-func (b *Bitmap) Len() int { return b.n }
+func (b *Bitmap) Len() int {
+	if b == nil {
+		return 0
+	}
+	return b.n
+}
 
 // Count returns the number of positions set.
-func (b *Bitmap) Count() int { return popcount(b.words) }
+func (b *Bitmap) Count() int {
+	if b == nil {
+		return 0
+	}
+	return popcount(b.words)
+}
 
 // Has reports whether position i is set.
 func (b *Bitmap) Has(i int) bool {
-	return i >= 0 && i < b.n && b.words[i>>6]&(1<<(i&63)) != 0
+	return b != nil && i >= 0 && i < b.n && b.words[i>>6]&(1<<(i&63)) != 0
 }
 
 // All yields the positions set, in increasing order.
-func (b *Bitmap) All() iter.Seq[int] { return setBits(b.words) }
+func (b *Bitmap) All() iter.Seq[int] {
+	if b == nil {
+		return setBits(nil)
+	}
+	return setBits(b.words)
+}
 
 // And returns the positions set in both b and o, which must be over the
-// same population.
+// same population: bitmaps of different lengths are refused with an error
+// matching qun.ErrInvalid.
 func (b *Bitmap) And(o *Bitmap) (*Bitmap, error) {
+	if b == nil {
+		b = &Bitmap{}
+	}
+	if o == nil {
+		o = &Bitmap{}
+	}
 	if b.n != o.n {
-		return nil, fmt.Errorf("segment: and of bitmaps over %d and %d positions", b.n, o.n)
+		return nil, fmt.Errorf("segment: and: %w", qun.Invalid("", "the bitmaps are over %d and %d positions, not one population", b.n, o.n))
 	}
 	out := &Bitmap{words: make([]uint64, len(b.words)), n: b.n}
 	for i := range out.words {

@@ -28,14 +28,20 @@ import (
 //
 //	{"name":"wine/italian","weight":4.5,"source":"behaviour","expires":"2026-12-31T00:00:00Z"}
 type Tag struct {
-	// Name is the tag's hierarchical name (see [CheckTagName]).
+	// Name is the tag's hierarchical name (see [CheckTagName]). Required.
 	Name string `json:"name"`
-	// Weight is the tag's strength, a finite number not below zero.
+	// Weight is the tag's strength, a finite number not below zero, in
+	// whatever unit the host gives its tags: 1 for a plain label, the
+	// interest's strength (in the units of its weights) for a behaviour
+	// tag. Rules test it with a minimum weight ([TagTest.MinWeight]). The
+	// zero value, 0, is a valid weight that any minimum above zero
+	// excludes.
 	Weight float64 `json:"weight"`
-	// Source says where the tag came from.
+	// Source says where the tag came from: "rule", "behaviour" or
+	// "manual". Required; the zero Source is invalid.
 	Source Source `json:"source"`
-	// Expires is the instant from which the tag no longer matches; the
-	// zero time means never.
+	// Expires is the instant from which the tag no longer matches, within
+	// the years 0001 to 9999. The default, the zero time, means never.
 	Expires time.Time `json:"expires,omitzero"`
 }
 

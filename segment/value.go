@@ -21,11 +21,13 @@ import (
 // a rule prints and reads back exactly. Build values with [StringValue],
 // [NumberValue], [IntValue], [DecimalValue] and [BoolValue].
 type Value struct {
-	// Kind is the literal's kind.
+	// Kind is the literal's kind: string, number or bool. The zero Kind
+	// is invalid.
 	Kind Kind
 	// Text is the string itself, the number in plain decimal notation
 	// (an optional minus, digits without leading zeros, an optional
-	// fraction: "3", "-2.5", "0.10"), or "true" or "false".
+	// fraction: "3", "-2.5", "0.10"; at most 64 significant digits and 64
+	// fraction digits), or "true" or "false".
 	Text string
 }
 
@@ -61,8 +63,9 @@ func DecimalValue(d decimal.Decimal) Value { return NumberValue(d.String()) }
 func BoolValue(b bool) Value { return Value{Kind: KindBool, Text: strconv.FormatBool(b)} }
 
 // Validate reports whether v is a valid literal: a known kind, a string
-// of valid UTF-8, a number in plain decimal notation, or "true" or
-// "false".
+// of valid UTF-8, a number in plain decimal notation with at most 64
+// significant digits and 64 fraction digits (qun.MaxValueDigits), or
+// "true" or "false".
 func (v Value) Validate() error {
 	switch v.Kind {
 	case KindString:
@@ -72,6 +75,9 @@ func (v Value) Validate() error {
 	case KindNumber:
 		if !isNumberText(v.Text) {
 			return qun.Invalid("", "%q is not a number in plain decimal notation, such as 3, -2.5 or 0.10", v.Text)
+		}
+		if reason := numberTextProblem(v.Text); reason != "" {
+			return qun.Invalid("", "%.20s… %s", v.Text, reason)
 		}
 	case KindBool:
 		if v.Text != "true" && v.Text != "false" {
@@ -106,7 +112,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a JSON string, number or bool. A number must be in
 // plain decimal notation: exponents such as 1e3 are refused, so that a
-// literal keeps one text form.
+// literal keeps one text form; and within the bound of [Value.Validate].
 func (v *Value) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
@@ -130,6 +136,9 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 	case c == '-' || c >= '0' && c <= '9':
 		if !isNumberText(string(data)) {
 			return qun.Invalid("", "a number must be in plain decimal notation, such as 3, -2.5 or 0.10, not %s", data)
+		}
+		if reason := numberTextProblem(string(data)); reason != "" {
+			return qun.Invalid("", "%.20s… %s", data, reason)
 		}
 		*v = NumberValue(string(data))
 		return nil

@@ -13,19 +13,25 @@ import (
 // Its JSON form is
 //
 //	{"threshold":"italian_wine_threshold","paid":true,"approved":true}
+//
+// The zero Admission admits no one and is refused by
+// [Admission.Validate]: set at least one route.
 type Admission struct {
 	// Threshold names a segment of the host's set whose members qualify
-	// by themselves; empty for none. Write "at least K of N conditions"
-	// as its rule with at_least (see [AtLeast]).
+	// by themselves. The default, empty, means no threshold route. Write
+	// "at least K of N conditions" as its rule with at_least (see
+	// [AtLeast]).
 	Threshold string `json:"threshold,omitempty"`
-	// Paid admits a member who paid the entry fee.
+	// Paid, when true, admits a member who paid the entry fee ([Entry.Paid]).
+	// The default, false, ignores payment.
 	Paid bool `json:"paid,omitempty"`
-	// Approved admits a member whose application an operator approved.
+	// Approved, when true, admits a member whose application an operator
+	// approved ([Entry.Approved]). The default, false, ignores approval.
 	Approved bool `json:"approved,omitempty"`
 }
 
 // Entry is what the host knows of a member's request to join: facts qun
-// cannot compute.
+// cannot compute. The zero Entry is a request neither paid nor approved.
 type Entry struct {
 	// Paid is true when the member paid the entry fee.
 	Paid bool `json:"paid,omitempty"`
@@ -33,14 +39,20 @@ type Entry struct {
 	Approved bool `json:"approved,omitempty"`
 }
 
-// Route is a way into a group.
+// Route is a way into a group, as [Decision.Via] lists it.
 type Route string
 
 // The routes of admission.
 const (
+	// ByThreshold: the member is in the admission's threshold segment
+	// (JSON "threshold").
 	ByThreshold Route = "threshold"
-	ByPayment   Route = "paid"
-	ByApproval  Route = "approved"
+	// ByPayment: the admission takes payment and the member paid (JSON
+	// "paid").
+	ByPayment Route = "paid"
+	// ByApproval: the admission takes approval and an operator approved
+	// the member (JSON "approved").
+	ByApproval Route = "approved"
 )
 
 // Decision is an admission decision and why.
@@ -56,7 +68,8 @@ type Decision struct {
 }
 
 // Validate reports whether a has at least one route in, and a valid
-// threshold name.
+// threshold name, with *qun.ValidationError values matching
+// qun.ErrInvalid.
 func (a Admission) Validate() error {
 	var errs []error
 	if a.Threshold == "" && !a.Paid && !a.Approved {
@@ -70,8 +83,11 @@ func (a Admission) Validate() error {
 
 // Admit decides whether the member may join, evaluating the threshold
 // segment with the evaluator (at its instant) and reading the entry the
-// host supplies. It fails if the threshold is not a segment of the
-// evaluator's set.
+// host supplies. It fails, with an error matching qun.ErrInvalid, if the
+// threshold is not a segment of the evaluator's set, or if there is a
+// threshold to evaluate and the evaluator or the record is nil or was not
+// made by a compiled set (see [segment.Evaluator.Explain]). Without a
+// threshold, e and r are not read and may be nil.
 func (a Admission) Admit(e *segment.Evaluator, r *segment.Record, entry Entry) (Decision, error) {
 	if err := a.Validate(); err != nil {
 		return Decision{}, err

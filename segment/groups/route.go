@@ -14,7 +14,11 @@
 // moved. Routing is deterministic: the same groups and candidates give
 // the same plan in any input order, members being taken in the order of a
 // stable FNV-1a hash of their ID (and the ID itself on a tie), never of a
-// map.
+// map. The capacity is hard: no group gains a member beyond it. Routing
+// checks the groups and candidates it is given before it plans, and
+// refuses bad input (two entries for one group, an empty member ID) whole,
+// with an error naming each faulty field and no plan at all, never half of
+// one (see [Router.Route]).
 //
 // # Admission
 //
@@ -43,46 +47,69 @@ import (
 //	{"pools":[{"segment":"italian_wine_fans","capacity":500,"prefix":"italian-wine"},
 //	          {"segment":"wine_lovers","capacity":500,"prefix":"wine","max_groups":10}],
 //	 "balance":true}
+//
+// The zero Router has no pools and is refused by [Router.Validate].
 type Router struct {
-	// Pools are the pools of groups, highest priority first. A member is
+	// Pools are the pools of groups, highest priority first: a member is
 	// placed in the first pool whose segment they are in and that has
-	// room.
+	// room. Required: at least one, each for a different segment and with
+	// a different prefix.
 	Pools []Pool `json:"pools"`
-	// Balance spreads new members evenly over a pool's groups: it opens
-	// as few new groups as hold everyone and then places each member in
-	// the group with the fewest members. Without it, groups are filled
-	// one after another.
+	// Balance, when true, spreads new members evenly over a pool's
+	// groups: it opens as few new groups as hold everyone and then places
+	// each member in the group with the fewest members. The default,
+	// false, fills groups one after another, opening the next when the
+	// last is full.
 	Balance bool `json:"balance,omitempty"`
 }
 
 // Pool is a set of groups for the members of one segment.
 type Pool struct {
-	// Segment is the segment whose members the pool takes; it also names
-	// the pool in [Group.Pool].
+	// Segment is the name of the segment whose members the pool takes
+	// (a valid name, see qun.ValidateName); it also names the pool in
+	// [Group.Pool] and [Assignment.Pool]. Required.
 	Segment string `json:"segment"`
-	// Capacity is the most members a group holds, such as 500.
+	// Capacity is the most members one group of the pool holds, counted
+	// in members: 500 for a WeChat group, 200 to keep it joinable by QR
+	// code. Required: 1 or more; there is no default.
 	Capacity int `json:"capacity"`
-	// Prefix names the groups the router opens: prefix-1, prefix-2, ….
+	// Prefix names the groups the router opens for the pool: prefix-1,
+	// prefix-2, …, skipping IDs already in use. Required: a valid name of
+	// at most 244 bytes, so that the numbered IDs are valid names too.
 	Prefix string `json:"prefix"`
-	// MaxGroups caps how many groups the pool may have; 0 means no cap.
+	// MaxGroups caps how many groups the pool may have, existing and
+	// opened, counted in groups; candidates beyond the room of that many
+	// full groups are waitlisted. The default, 0, means no cap. It must
+	// not be negative.
 	MaxGroups int `json:"max_groups,omitempty"`
 }
 
-// Group is an existing chat group and its members.
+// Group is an existing chat group and its members, as the host has them.
+// [Router.Route] refuses a group whose ID, pool or members are not valid
+// names, an ID given to two groups, and a member listed twice in one
+// group.
 type Group struct {
-	// ID is the host's identifier of the group's chat.
+	// ID is the host's identifier of the group's chat, unique among the
+	// groups given to one routing; for a group the router opened, the
+	// prefix and a number ("italian-wine-3").
 	ID string `json:"id"`
-	// Pool is the segment of the pool the group belongs to.
+	// Pool is the segment of the pool the group belongs to; a group whose
+	// pool the router does not have is left alone, but its members count
+	// as placed.
 	Pool string `json:"pool"`
-	// Members are the members in the group.
+	// Members are the members in the group, each once. A group may hold
+	// more than its pool's capacity (the capacity was lowered after it
+	// filled): it keeps them and gains no one.
 	Members []qun.MemberID `json:"members"`
 }
 
-// Candidate is a member and the segments they are in.
+// Candidate is a member to route and the segments they are in, as a
+// snapshot has them (see [Router.RouteSnapshot]).
 type Candidate struct {
-	// ID is the member.
+	// ID is the member: a valid member ID.
 	ID qun.MemberID `json:"id"`
-	// Segments are the segments the member is in.
+	// Segments are the names of the segments the member is in, in any
+	// order; names no pool serves are ignored.
 	Segments []string `json:"segments"`
 }
 
@@ -90,13 +117,16 @@ type Candidate struct {
 type Assignment struct {
 	// Member is the member placed.
 	Member qun.MemberID `json:"member"`
-	// Group is the group's ID, existing or opened.
+	// Group is the ID of the group: an existing one, or one the plan
+	// opens (see [Plan.Opened]).
 	Group string `json:"group"`
 	// Pool is the segment of the group's pool.
 	Pool string `json:"pool"`
 }
 
-// Plan is a routing decision, for the host to carry out.
+// Plan is a routing decision, for the host to carry out. Every list is
+// empty, not nil, in a plan Route returns, so that its JSON form has
+// them all; a refused routing returns the zero Plan.
 type Plan struct {
 	// Assignments are the new placements, pool by pool in priority order
 	// and, within a pool, in the order members were taken.
@@ -114,7 +144,11 @@ type Plan struct {
 	Unqualified []Assignment `json:"unqualified"`
 }
 
-// Validate reports every problem with r, joined, with field paths.
+// Validate reports every problem with r, joined, each a
+// *qun.ValidationError matching qun.ErrInvalid with its field path
+// ("pools[1].capacity"): no pools, a pool's segment or prefix that is not
+// a valid name or repeats another pool's, a capacity below 1, a negative
+// cap on groups.
 func (r Router) Validate() error {
 	var errs []error
 	if len(r.Pools) == 0 {
@@ -149,7 +183,8 @@ func (r Router) Validate() error {
 }
 
 // RouteSnapshot routes the population of a snapshot: every member is a
-// candidate, in the segments the snapshot has them in.
+// candidate, in the segments the snapshot has them in. A nil snapshot is
+// an empty population (see [segment.Snapshot]).
 func (r Router) RouteSnapshot(groups []Group, snap *segment.Snapshot) (Plan, error) {
 	var cands []Candidate
 	for id := range snap.Population() {
@@ -184,8 +219,29 @@ type groupState struct {
 // Existing groups keep their members; groups of pools the router does
 // not have are left alone, but their members count as placed. A
 // candidate listed twice counts once, in all the segments listed.
+//
+// No group of a pool gains a member beyond the pool's capacity. A group
+// that already holds more (its pool's capacity was lowered after it
+// filled) keeps its members and gains none.
+//
+// Route checks everything it is given before it plans, and refuses bad
+// input with no plan and an error matching qun.ErrInvalid per fault,
+// joined, each naming the field: "pools[0].capacity" for the router
+// (see [Router.Validate]), and for the arguments
+//
+//   - "groups[i].id": a group ID that is not a valid name (see
+//     qun.ValidateName) or that repeats another group's, since two
+//     entries for one chat would each be filled to capacity;
+//   - "groups[i].pool": a pool that is not a valid name;
+//   - "groups[i].members[k]": a member ID that is not valid, or that
+//     repeats within its group (a chat holds a person once);
+//   - "candidates[i].id" and "candidates[i].segments[k]": a candidate ID
+//     or a segment name that is not valid.
+//
+// A member may be in several groups, of one pool or of several: a person
+// may be in several chats.
 func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
-	if err := r.Validate(); err != nil {
+	if err := errors.Join(r.Validate(), checkInput(groups, candidates)); err != nil {
 		return Plan{}, err
 	}
 	plan := Plan{Assignments: []Assignment{}, Opened: []Group{}, Waitlisted: []qun.MemberID{}, Unqualified: []Assignment{}}
@@ -272,17 +328,82 @@ func (r Router) Route(groups []Group, candidates []Candidate) (Plan, error) {
 	return plan, nil
 }
 
+// checkInput reports every problem with Route's arguments, joined, with
+// field paths (see [Router.Route]). The paths are built only for the
+// faults, so checking valid input allocates only its two maps.
+func checkInput(groups []Group, candidates []Candidate) error {
+	var errs []error
+	at := func(list string, i int, field string) string {
+		return list + "[" + strconv.Itoa(i) + "]." + field
+	}
+	ids := make(map[string]int, len(groups))
+	var members map[qun.MemberID]int // the group's members so far, by position
+	for i, g := range groups {
+		if err := qun.ValidateName(g.ID); err != nil {
+			errs = append(errs, qun.Within(at("groups", i, "id"), err))
+		} else if j, dup := ids[g.ID]; dup {
+			errs = append(errs, qun.Invalid(at("groups", i, "id"), "repeats groups[%d]: one chat is one group", j))
+		} else {
+			ids[g.ID] = i
+		}
+		if err := qun.ValidateName(g.Pool); err != nil {
+			errs = append(errs, qun.Within(at("groups", i, "pool"), err))
+		}
+		if members == nil {
+			members = make(map[qun.MemberID]int, len(g.Members))
+		}
+		clear(members)
+		for k, m := range g.Members {
+			if err := m.Validate(); err != nil {
+				errs = append(errs, qun.Within(at("groups", i, "members["+strconv.Itoa(k)+"]"), err))
+			} else if j, dup := members[m]; dup {
+				errs = append(errs, qun.Invalid(at("groups", i, "members["+strconv.Itoa(k)+"]"), "repeats members[%d]: a chat holds a person once", j))
+			} else {
+				members[m] = k
+			}
+		}
+	}
+	for i, c := range candidates {
+		if err := c.ID.Validate(); err != nil {
+			errs = append(errs, qun.Within(at("candidates", i, "id"), err))
+		}
+		for k, s := range c.Segments {
+			if err := qun.ValidateName(s); err != nil {
+				errs = append(errs, qun.Within(at("candidates", i, "segments["+strconv.Itoa(k)+"]"), err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unlimited is the room of a pool without a cap on its groups.
+const unlimited = int(^uint(0) >> 1)
+
 // room is how many more members the pool can take: the free places of
-// its groups, and the places of the groups it may still open.
+// its groups, and the places of the groups it may still open. It
+// saturates at unlimited rather than overflow, however large the
+// capacity and the cap on groups.
 func (ps *poolState) room() int {
+	if ps.pool.MaxGroups == 0 {
+		return unlimited
+	}
 	n := 0
 	for _, g := range ps.groups {
-		n += max(0, ps.pool.Capacity-g.size)
+		n = addSat(n, max(0, ps.pool.Capacity-g.size))
 	}
-	if ps.pool.MaxGroups == 0 {
-		return int(^uint(0) >> 1)
+	more := max(0, ps.pool.MaxGroups-len(ps.groups))
+	if more > 0 && ps.pool.Capacity > unlimited/more {
+		return unlimited
 	}
-	return n + max(0, ps.pool.MaxGroups-len(ps.groups))*ps.pool.Capacity
+	return addSat(n, more*ps.pool.Capacity)
+}
+
+// addSat adds two counts from zero, saturating at unlimited.
+func addSat(a, b int) int {
+	if a > unlimited-b {
+		return unlimited
+	}
+	return a + b
 }
 
 // open adds a new group to the pool.
@@ -305,7 +426,7 @@ func (ps *poolState) place(balance bool, plan *Plan) {
 	if balance {
 		free := 0
 		for _, g := range ps.groups {
-			free += max(0, capacity-g.size)
+			free = addSat(free, max(0, capacity-g.size))
 		}
 		for need := len(ps.take) - free; need > 0; need -= capacity {
 			ps.open()

@@ -54,7 +54,6 @@ package rfm
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -69,15 +68,21 @@ import (
 )
 
 // Customer is what RFM reads of one customer: when they last bought, how
-// many times, and how much in all.
+// many times, and how much in all. [FromEvents] builds customers from
+// purchase events; a host with its own order tables fills them in
+// directly.
 type Customer struct {
-	// ID is the customer's member ID.
+	// ID is the customer's member ID: a valid one, unique among the
+	// customers scored together.
 	ID qun.MemberID `json:"id"`
-	// Last is the instant of the latest purchase.
+	// Last is the instant of the latest purchase; required (not zero).
 	Last time.Time `json:"last"`
-	// Frequency is the number of purchases, 1 or more.
+	// Frequency is the number of purchases, counted in purchases: 1 or
+	// more.
 	Frequency int64 `json:"frequency"`
-	// Monetary is the total spend.
+	// Monetary is the total spend, exact, in one currency unit for all
+	// the customers scored together (only their order counts), with an
+	// exponent within ±64 (qun.MaxValueDigits). The zero value is 0.
 	Monetary decimal.Decimal `json:"monetary"`
 }
 
@@ -85,9 +90,12 @@ type Customer struct {
 // order of ID: the events that pass the filter and happened at or before
 // until count, each purchase once, its value (none counts as zero) added
 // to the customer's spend. Members without such an event are not
-// customers.
+// customers. A nil events is an empty stream.
 func FromEvents(events iter.Seq[qun.Event], purchase qun.EventFilter, until time.Time) []Customer {
 	byID := map[qun.MemberID]*Customer{}
+	if events == nil {
+		events = func(func(qun.Event) bool) {}
+	}
 	for e := range events {
 		if e.Time.After(until) || !purchase.Match(e) {
 			continue
@@ -114,15 +122,18 @@ func FromEvents(events iter.Seq[qun.Event], purchase qun.EventFilter, until time
 }
 
 // Model is how customers are scored. The zero Model counts recency in
-// days.
+// days. Its JSON form is {"recency_unit":"1d"}.
 type Model struct {
-	// RecencyUnit is the unit recency is counted in: customers whose last
-	// purchases lie the same whole number of units before now tie. Zero
-	// means a day (24 hours).
+	// RecencyUnit is the unit recency is counted in, as a duration such as
+	// "1d" or "12h": customers whose last purchases lie the same whole
+	// number of units before now tie. The default, zero, means a day (24
+	// hours); it must not be negative.
 	RecencyUnit qun.Duration `json:"recency_unit,omitzero"`
 }
 
-// Validate reports whether the recency unit is zero or positive.
+// Validate reports whether the recency unit is zero or positive; the
+// error is a *qun.ValidationError at "recency_unit", matching
+// qun.ErrInvalid.
 func (m Model) Validate() error {
 	if m.RecencyUnit < 0 {
 		return qun.Invalid("recency_unit", "must not be negative")
@@ -130,29 +141,23 @@ func (m Model) Validate() error {
 	return nil
 }
 
-// UnmarshalJSON reads a model strictly: recency_unit is its only field,
-// matched exactly; anything else is refused, and the model is validated.
+// UnmarshalJSON reads a model strictly, as qun.UnmarshalStrict reads:
+// recency_unit is its only field, matched exactly and given once;
+// anything else is refused, and the model is validated. JSON null leaves
+// m as it is, as encoding/json does. On error m is left unchanged.
 func (m *Model) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return qun.Invalid("", "a model must be a JSON object")
-	}
-	var v Model
-	for name, raw := range fields {
-		if name != "recency_unit" {
-			return qun.Invalid(name, "unknown field")
-		}
-		if err := json.Unmarshal(raw, &v.RecencyUnit); err != nil {
-			return qun.Invalid(name, "must be a duration such as \"1d\"")
-		}
-	}
-	if err := v.Validate(); err != nil {
+	type plain Model
+	var v plain
+	if err := qun.UnmarshalStrict(data, &v); err != nil {
 		return err
 	}
-	*m = v
+	if err := Model(v).Validate(); err != nil {
+		return err
+	}
+	*m = Model(v)
 	return nil
 }
 
@@ -160,14 +165,16 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 type Score struct {
 	// ID is the customer's member ID.
 	ID qun.MemberID `json:"id"`
-	// Recency is how many whole units before now the last purchase was; a
-	// purchase after now counts as now.
+	// Recency is how many whole units of [Model.RecencyUnit] before now
+	// the last purchase was; a purchase after now counts as now (0).
 	Recency int64 `json:"recency"`
-	// R, F and M are the scores, 1 to 5.
+	// R is the recency score, 1 to 5: 5 for the most recent fifth.
 	R int `json:"r"`
+	// F is the frequency score, 1 to 5: 5 for the most frequent fifth.
 	F int `json:"f"`
+	// M is the monetary score, 1 to 5: 5 for the biggest-spending fifth.
 	M int `json:"m"`
-	// Segment is the named segment of the scores.
+	// Segment is the named segment of the scores (see [Classify]).
 	Segment Segment `json:"segment"`
 }
 
@@ -176,10 +183,12 @@ func (s Score) Code() string { return strconv.Itoa(s.R*100 + s.F*10 + s.M) }
 
 // Score scores the customers against each other at now and returns their
 // scores in the same order. Every customer must have an ID, a last
-// purchase and a frequency of 1 or more, and no ID may repeat; the errors
-// name the customer ("customers[3].frequency"). Spends are compared
-// exactly, as integers at a common exponent, without allocating per
-// customer unless a spend has more than 18 significant digits.
+// purchase, a frequency of 1 or more and a spend whose exponent lies
+// within ±64 (qun.MaxValueDigits, as in an event's value, so that exact
+// comparison stays cheap), and no ID may repeat; the errors name the
+// customer ("customers[3].frequency"). Spends are compared exactly, as
+// integers at a common exponent, without allocating per customer unless a
+// spend has more than 18 significant digits.
 func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -204,6 +213,9 @@ func (m Model) Score(customers []Customer, now time.Time) ([]Score, error) {
 		}
 		if c.Frequency < 1 {
 			errs = append(errs, qun.Invalid(path()+".frequency", "must be 1 or more"))
+		}
+		if e := c.Monetary.Exponent(); e < -qun.MaxValueDigits || e > qun.MaxValueDigits {
+			errs = append(errs, qun.Invalid(path()+".monetary", "must have an exponent within ±%d, as an event's value", qun.MaxValueDigits))
 		}
 		out[i].ID = c.ID
 		if elapsed := now.Sub(c.Last); elapsed > 0 {

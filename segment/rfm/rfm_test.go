@@ -149,6 +149,29 @@ func TestScoreRefuses(t *testing.T) {
 	}
 }
 
+// A spend with an absurd exponent is refused: ranking it exactly against
+// a spend of more than 18 digits once took minutes and gigabytes.
+func TestScoreRefusesAbsurdSpend(t *testing.T) {
+	big := customer("big", 1, 1, "123456789012345678901234567890")
+	tiny := Customer{ID: "tiny", Last: now, Frequency: 1, Monetary: decimal.New(1, -200000000)}
+	huge := Customer{ID: "huge", Last: now, Frequency: 1, Monetary: decimal.New(1, 65)}
+	_, err := Model{}.Score([]Customer{big, tiny, huge}, now)
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ve *qun.ValidationError
+		if errors.As(e, &ve) {
+			got = append(got, ve.Field)
+		}
+	}
+	if diff := cmp.Diff([]string{"customers[1].monetary", "customers[2].monetary"}, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s\n%v", diff, err)
+	}
+	edge := Customer{ID: "edge", Last: now, Frequency: 1, Monetary: decimal.New(1, -64)}
+	if _, err := (Model{}).Score([]Customer{big, edge}, now); err != nil {
+		t.Errorf("a spend at the bound: %v", err)
+	}
+}
+
 func TestRecencyUnit(t *testing.T) {
 	// Bought 30 and 50 hours ago: the same day count, different hours.
 	cs := []Customer{
@@ -181,6 +204,18 @@ func TestFromEvents(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("FromEvents (-want +got):\n%s", diff)
+	}
+}
+
+// A nil stream of events is empty: no customers, and no panic.
+func TestFromNoEvents(t *testing.T) {
+	got := FromEvents(nil, qun.EventFilter{Name: "purchase"}, now)
+	if diff := cmp.Diff([]Customer{}, got); diff != "" {
+		t.Errorf("FromEvents(nil) (-want +got):\n%s", diff)
+	}
+	scores, err := Model{}.Score(got, now)
+	if err != nil || len(scores) != 0 {
+		t.Errorf("Score of no customers = %v, %v", scores, err)
 	}
 }
 
@@ -335,6 +370,32 @@ func ExampleModel_Score() {
 	// wu    R3 F4 M4  Loyal
 	// zheng R2 F1 M2  Hibernating
 	// feng  R4 F1 M3  Promising
+}
+
+// A model is read strictly: a misspelt, unknown or repeated field is
+// refused with its name, as qun.UnmarshalStrict refuses it.
+func TestModelJSON(t *testing.T) {
+	var m Model
+	if err := json.Unmarshal([]byte(`{"recency_unit":"12h"}`), &m); err != nil || m.RecencyUnit != qun.Duration(12*time.Hour) {
+		t.Fatalf("Unmarshal = %+v, %v", m, err)
+	}
+	for _, bad := range []string{
+		`{"recency_unit":"1d","recency_unit":"2d"}`,
+		`{"Recency_unit":"1d"}`,
+		`{"unit":"1d"}`,
+		`{"recency_unit":"-1d"}`,
+		`{"recency_unit":3}`,
+		`[]`,
+	} {
+		m := Model{RecencyUnit: 7}
+		err := json.Unmarshal([]byte(bad), &m)
+		if !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("Unmarshal(%s) = %v, want an error matching qun.ErrInvalid", bad, err)
+		}
+		if m.RecencyUnit != 7 {
+			t.Errorf("Unmarshal(%s) changed the model to %+v", bad, m)
+		}
+	}
 }
 
 func FuzzModelJSON(f *testing.F) {
