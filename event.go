@@ -78,9 +78,7 @@ func (e Event) Validate() error {
 		errs = append(errs, Invalid("time", "must lie within the years 0001 to 9999"))
 	}
 	if e.Value.Valid {
-		if d := e.Value.Decimal; d.NumDigits() > MaxValueDigits || d.Exponent() > MaxValueDigits || d.Exponent() < -MaxValueDigits {
-			errs = append(errs, Invalid("value", "must have at most %d digits and an exponent within ±%d", MaxValueDigits, MaxValueDigits))
-		}
+		errs = append(errs, Within("value", ValidateValue(e.Value.Decimal)))
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Props)) {
 		field := "props[" + strconv.Quote(k) + "]"
@@ -131,6 +129,20 @@ func decimalText(d decimal.Decimal) string {
 // money or measure with room to spare, and keeps a value's text (and the
 // work of writing it) small: 1e50000000 is fifty million digits.
 const MaxValueDigits = 64
+
+// ValidateValue reports whether d lies within [MaxValueDigits]: at most
+// that many significant digits, and an exponent within ±MaxValueDigits.
+// Leaves call it on every decimal a host hands them (an event's value, a
+// segment's literal, a customer's spend) before comparing or rounding it,
+// because exact arithmetic on a decimal such as 1e-200000000 takes
+// gigabytes and seconds. The error is a [*ValidationError] with no field,
+// for [Within] to place.
+func ValidateValue(d decimal.Decimal) error {
+	if e := d.Exponent(); e > MaxValueDigits || e < -MaxValueDigits || d.NumDigits() > MaxValueDigits {
+		return Invalid("", "must have at most %d significant digits and an exponent within ±%d", MaxValueDigits, MaxValueDigits)
+	}
+	return nil
+}
 
 // inRFC3339Years reports whether t's year, in its own location, is one RFC
 // 3339 can write.

@@ -3,6 +3,7 @@ package qun_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,10 +76,10 @@ func TestEventValidate(t *testing.T) {
 			[]string{`props["a"]: must be valid UTF-8`}},
 		{"property value may hold a newline", func(e *qun.Event) { e.Props = map[string]string{"note": "a\nb"} }, nil},
 		{"a value with a huge exponent", func(e *qun.Event) { e.Value = decimal.NewNullDecimal(decimal.New(1, 50_000_000)) },
-			[]string{"value: must have at most 64 digits and an exponent within ±64"}},
+			[]string{"value: must have at most 64 significant digits and an exponent within ±64"}},
 		{"a value with 65 digits", func(e *qun.Event) {
 			e.Value = decimal.NewNullDecimal(decimal.RequireFromString(strings.Repeat("9", 65)))
-		}, []string{"value: must have at most 64 digits and an exponent within ±64"}},
+		}, []string{"value: must have at most 64 significant digits and an exponent within ±64"}},
 		{"a value of 64 digits", func(e *qun.Event) {
 			e.Value = decimal.NewNullDecimal(decimal.RequireFromString("0." + strings.Repeat("9", 64)))
 		}, nil},
@@ -309,4 +310,12 @@ func isJSONSyntaxError(err error) bool {
 
 func isNull(data []byte) bool {
 	return strings.TrimSpace(string(data)) == "null"
+}
+
+func ExampleValidateValue() {
+	fmt.Println(qun.ValidateValue(decimal.RequireFromString("19.90")))
+	fmt.Println(qun.Within("spend", qun.ValidateValue(decimal.New(1, -200000000))))
+	// Output:
+	// <nil>
+	// spend: must have at most 64 significant digits and an exponent within ±64
 }

@@ -24,14 +24,8 @@ import (
 // exponent within ±64. Exact comparison brings two decimals to a common
 // exponent, so without a bound one member's spend of 10^-200000000 would
 // cost minutes and gigabytes to compare with a literal of 23 digits.
-
-// decimalProblem returns why d is beyond the bound, or "".
-func decimalProblem(d decimal.Decimal) string {
-	if e := d.Exponent(); e > qun.MaxValueDigits || e < -qun.MaxValueDigits || d.NumDigits() > qun.MaxValueDigits {
-		return fmt.Sprintf("must have at most %d significant digits and an exponent within ±%d", qun.MaxValueDigits, qun.MaxValueDigits)
-	}
-	return ""
-}
+// qun.ValidateValue checks a decimal against it; numberTextProblem checks
+// a literal's text before it becomes one.
 
 // numberTextProblem returns why the number text s, in plain decimal
 // notation, is beyond the bound, or "". Its exponent is minus the number

@@ -246,8 +246,8 @@ func (r *Record) SetDecimal(name string, v decimal.Decimal) error {
 	if err != nil {
 		return err
 	}
-	if reason := decimalProblem(v); reason != "" {
-		return qun.Invalid(name, "%s", reason)
+	if err := qun.ValidateValue(v); err != nil {
+		return qun.Within(name, err)
 	}
 	f, ok := fastOf(v)
 	if !ok {
@@ -404,8 +404,8 @@ func (r *Record) AddEvent(e qun.Event) error {
 		return qun.Invalid("time", "must not be zero")
 	}
 	if e.Value.Valid {
-		if reason := decimalProblem(e.Value.Decimal); reason != "" {
-			return qun.Invalid("value", "%s", reason)
+		if err := qun.ValidateValue(e.Value.Decimal); err != nil {
+			return qun.Within("value", err)
 		}
 	}
 	fs, ok := r.set.byEvent[e.Name]
