@@ -317,5 +317,5 @@ func ExampleValidateValue() {
 	fmt.Println(qun.Within("spend", qun.ValidateValue(decimal.New(1, -200000000))))
 	// Output:
 	// <nil>
-	// spend: must have at most 64 significant digits and an exponent within ±64
+	// invalid spend: must have at most 64 significant digits and an exponent within ±64
 }
