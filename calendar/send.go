@@ -184,19 +184,44 @@ func (p Policy) Compile() (*Sender, error) {
 func (s *Sender) Policy() Policy { return s.p }
 
 // inZone returns the message's recurrence read on a clock in zone: the
-// same wall readings, including the added and excluded dates.
+// same wall readings for the start, the added and excluded dates and the
+// UNTIL of the rule. Each instant the recurrence holds is read on the
+// message's own clock and that reading taken on the member's, as the start
+// is, so that a member in any zone gets the occurrences up to the same
+// reading (RFC 5545 §3.3.10 makes UNTIL a local time when DTSTART is one,
+// and a message planned on each member's clock is that). In the message's
+// own zone nothing moves, so an instant in a repeated hour keeps its
+// offset.
 func inZone(rec rrule.Recurrence, zone qun.Zone) rrule.Recurrence {
-	from := rec.Zone.Location()
-	to := zone.Location()
+	if rec.Zone.Equal(zone) {
+		return rec
+	}
+	from, to := rec.Zone.Location(), zone.Location()
 	move := func(list []time.Time) []time.Time {
-		out := make([]time.Time, len(list))
-		for i, t := range list {
-			out[i] = rrule.DateTimeOf(t.In(from)).In(to).UTC()
+		out := make([]time.Time, 0, len(list))
+		for _, t := range list {
+			// A reading past the years a recurrence can hold cannot be
+			// an occurrence, nor remove one.
+			if dt := rrule.DateTimeOf(t.In(from)); dt.IsValid() {
+				out = append(out, dt.In(to))
+			}
 		}
 		return out
 	}
 	rec.Zone = zone
 	rec.RDates, rec.ExDates = move(rec.RDates), move(rec.ExDates)
+	if u := rec.Rule.Until; !u.IsZero() {
+		// The instant stays in the member's zone, where its year is that
+		// of the reading; a reading past the years is held at their end.
+		dt := rrule.DateTimeOf(u.In(from))
+		switch {
+		case dt.Date.Year < 1:
+			dt = rrule.DateTime{Date: qun.Date{Year: 1, Month: time.January, Day: 1}}
+		case dt.Date.Year > 9999:
+			dt = rrule.DateTime{Date: qun.Date{Year: 9999, Month: time.December, Day: 31}, Hour: 23, Minute: 59, Second: 59}
+		}
+		rec.Rule.Until = dt.In(to)
+	}
 	return rec
 }
 

@@ -275,3 +275,84 @@ func FuzzTimelineJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestUntilOnMemberClock: a message planned on each member's clock reads
+// its UNTIL as the wall clock reading it has in the message's zone, as it
+// reads DTSTART, so that members in every zone get the same last
+// occurrence: none gets an extra one, none misses one.
+func TestUntilOnMemberClock(t *testing.T) {
+	s := newYorkPolicy(t)
+	s.p.Quiet, s.p.Caps = QuietHours{}, nil
+	berlin := Member{ID: "berlin", Zone: qun.MustLoadZone("Europe/Berlin")}
+	shanghai := Member{ID: "shanghai", Zone: qun.MustLoadZone("Asia/Shanghai")}
+	tests := []struct {
+		name string
+		rec  string
+		want []string // each member's sends on Jan 4 to Jan 6
+	}{
+		{
+			// UNTIL is exactly the 06:20 occurrence of Jan 5 in Shanghai
+			// (2026-01-04T22:20Z): the last for every member.
+			name: "shanghai message, until on its last occurrence",
+			rec:  "DTSTART;TZID=Asia/Shanghai:20260101T062000\nRRULE:FREQ=DAILY;UNTIL=20260104T222000Z",
+			want: []string{"berlin 01-04 06:20", "berlin 01-05 06:20", "shanghai 01-04 06:20", "shanghai 01-05 06:20"},
+		},
+		{
+			// UNTIL is 23:30 on Jan 4 in Berlin (22:30Z): the last
+			// occurrence is Jan 4's, though 06:20 on Jan 5 in Shanghai
+			// (22:20Z) comes before the UNTIL instant.
+			name: "berlin message, until late on its last day",
+			rec:  "DTSTART;TZID=Europe/Berlin:20260101T062000\nRRULE:FREQ=DAILY;UNTIL=20260104T223000Z",
+			want: []string{"berlin 01-04 06:20", "shanghai 01-04 06:20"},
+		},
+		{
+			// UNTIL one second before the boundary: Jan 5 is out for all.
+			name: "shanghai message, until a second before",
+			rec:  "DTSTART;TZID=Asia/Shanghai:20260101T062000\nRRULE:FREQ=DAILY;UNTIL=20260104T221959Z",
+			want: []string{"berlin 01-04 06:20", "shanghai 01-04 06:20"},
+		},
+	}
+	for _, tt := range tests {
+		msg := Message{ID: "voice", Channel: "wechat", When: mustRec(t, tt.rec)}
+		var got []string
+		for _, m := range []Member{berlin, shanghai} {
+			for day := (qun.Date{Year: 2026, Month: 1, Day: 4}); day.Day <= 6; day = day.AddDays(1) {
+				out, err := s.PlanDay(day, []Member{m}, []Message{msg}, NewLedger(), Profiles{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range out {
+					got = append(got, string(d.Member)+" "+d.At.Format("01-02 15:04"))
+				}
+			}
+			// NextSendTime agrees: after the last send, nothing.
+			d, err := s.NextSendTime(m, msg, time.Date(2026, 1, 5, 12, 0, 0, 0, m.Zone.Location()), nil, Profiles{})
+			if err != nil || d.Refused != NoOccurrence {
+				t.Errorf("%s: %s: next send after the last: %s %v", tt.name, m.ID, d.Explain(), err)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestInZoneEdges: a recurrence read on a clock in its own zone is
+// unchanged (an UNTIL, RDATE or EXDATE in a repeated hour keeps its
+// instant), and dates that the move would carry past year 9999 or before
+// year 1 do not make a valid message fail to compile.
+func TestInZoneEdges(t *testing.T) {
+	ny := qun.MustLoadZone("America/New_York")
+	// 01:30 EST on 2026-11-01, the second 01:30 of the night.
+	rec := mustRec(t, "DTSTART;TZID=America/New_York:20261025T013000\nRRULE:FREQ=DAILY;UNTIL=20261101T063000Z\nEXDATE:20261101T063000Z")
+	if diff := cmp.Diff(rec, inZone(rec, ny)); diff != "" {
+		t.Errorf("same zone changed the recurrence:\n%s", diff)
+	}
+	far := mustRec(t, "DTSTART;TZID=America/New_York:99991230T200000\nRRULE:FREQ=DAILY;UNTIL=99991231T235959Z\nRDATE:99991231T230000Z\nEXDATE:00010101T000000Z")
+	for _, z := range []string{"Asia/Shanghai", "Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+		moved := inZone(far, qun.MustLoadZone(z))
+		if _, err := moved.Compile(); err != nil {
+			t.Errorf("%s: %v", z, err)
+		}
+	}
+}
