@@ -135,9 +135,18 @@ type Decision struct {
 	// and Best how that was found.
 	BestTime bool
 	Best     BestHour
-	// Skipped counts occurrences NextSendTime passed over because a cap
-	// was full, before the one it chose.
+	// Skipped counts sends NextSendTime passed over because a cap was
+	// full, before the one it chose.
 	Skipped int
+	// Occurrence is the occurrence of the message's recurrence, on the
+	// member's clock, that the send is for: with the member and the
+	// message, the send's identity (a host's idempotency key). When
+	// occurrences are merged into one send, it is the first of them.
+	Occurrence time.Time
+	// Merged counts the later occurrences merged into this send because
+	// they would have gone at the same instant: held by quiet hours to
+	// the same end, or, for a best-time message, on the same day.
+	Merged int
 }
 
 // Explain says, in a sentence, what was decided and why.
@@ -159,8 +168,11 @@ func (d Decision) Explain() string {
 	if d.BestTime {
 		s += "; best time " + d.Best.String()
 	}
+	if d.Merged > 0 {
+		s += fmt.Sprintf("; %d later occurrences merged into it", d.Merged)
+	}
 	if d.Skipped > 0 {
-		s += fmt.Sprintf("; %d earlier occurrences capped", d.Skipped)
+		s += fmt.Sprintf("; %d earlier sends capped", d.Skipped)
 	}
 	return s
 }
@@ -232,9 +244,10 @@ const maxLookahead = 400
 // NextSendTime returns the next send of msg to member after now: the next
 // occurrence of the message's recurrence on the member's clock (at the
 // member's best time, for a best-time message), held to the end of quiet
-// hours, and passed over while a cap or quota is full. It records nothing
-// in the ledger (a nil ledger counts no sends): the host records what it
-// delivers.
+// hours, and passed over while a cap or quota is full. Occurrences that
+// would go at the same instant are one send, as in [Sender.PlanDay]. It
+// records nothing in the ledger; a nil ledger is an empty one (no sends so
+// far): the host records what it delivers.
 func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger *Ledger, profiles Profiles) (Decision, error) {
 	if err := msg.Validate(); err != nil {
 		return Decision{}, fmt.Errorf("calendar: next send time: %w", err)
@@ -247,8 +260,6 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		ledger = NewLedger()
 	}
 	pr := s.p.BestTime.makePrior(profiles.Segments[member.Segment], profiles.Community)
-	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Refused: NoOccurrence, Cap: -1}
-	var first Decision
 	loc := member.Zone.Location()
 	after := now.Add(-1)
 	if msg.BestTime {
@@ -256,36 +267,59 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		// from the start of today.
 		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
 	}
-	tries := 0
 	slot := ledger.slot(member.ID)
+	// cur is the send being gathered: later occurrences at its instant
+	// merge into it, and it is judged when the next send begins.
+	var cur, first Decision
+	have, skipped, tries := false, 0, 0
 	for occ := range sched.After(after) {
 		if tries++; tries > maxLookahead {
 			break
 		}
-		c := s.decide(member, msg, occ, ledger, slot, &pr)
-		if c.Due.Before(now) {
+		d := s.timing(member, msg, occ, &pr)
+		if d.Due.Before(now) {
 			continue
 		}
-		if c.Refused == Admitted {
-			c.Skipped = d.Skipped
-			return c, nil
+		if have && d.At.Equal(cur.At) {
+			cur.Merged++
+			continue
 		}
-		if d.Skipped == 0 {
-			first = c
+		if have {
+			if cur.Refused == Admitted {
+				cur.Skipped = skipped
+				return cur, nil
+			}
+			if skipped == 0 {
+				first = cur
+			}
+			skipped++
 		}
-		d.Skipped++
+		s.check(&d, member.Zone, ledger, slot)
+		cur, have = d, true
 	}
-	if d.Skipped > 0 {
-		first.Skipped = d.Skipped
+	if have {
+		if cur.Refused == Admitted {
+			cur.Skipped = skipped
+			return cur, nil
+		}
+		if skipped == 0 {
+			first = cur
+		}
+		skipped++
+	}
+	if skipped > 0 {
+		first.Skipped = skipped
 		return first, nil
 	}
-	return d, nil
+	return Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Refused: NoOccurrence, Cap: -1}, nil
 }
 
-// decide plans one occurrence for one member without recording it.
-func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledger, slot int32, pr *prior) Decision {
+// timing plans when one occurrence goes to one member: its due time (the
+// best hour of its day, for a best-time message) and the time quiet hours
+// allow. It does not look at caps.
+func (s *Sender) timing(member Member, msg Message, occ time.Time, pr *prior) Decision {
 	loc := member.Zone.Location()
-	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Due: occ, Cap: -1}
+	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Occurrence: occ, Due: occ, Cap: -1}
 	if msg.BestTime {
 		day := qun.DateOf(occ)
 		d.BestTime = true
@@ -294,26 +328,31 @@ func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledge
 	}
 	d.At = s.p.Quiet.Defer(d.Due, loc)
 	d.Deferred = !d.At.Equal(d.Due)
-	cal := qun.Calendar{Zone: member.Zone, WeekStart: s.p.Calendar.WeekStart}
-	if i := capped(s.p.Caps, ledger.logs[slot], msg.Channel, d.At, cal); i >= 0 {
+	return d
+}
+
+// check refuses d if a member cap or a channel quota is full at d.At,
+// without recording it.
+func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
+	cal := qun.Calendar{Zone: zone, WeekStart: s.p.Calendar.WeekStart}
+	if i := capped(s.p.Caps, ledger.logs[slot], d.Channel, d.At, cal); i >= 0 {
 		d.Refused, d.Cap = CappedMember, i
-		return d
+		return
 	}
 	for i, q := range s.p.Quotas {
-		if q.Channel != msg.Channel {
+		if q.Channel != d.Channel {
 			continue
 		}
 		if ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}] >= q.Limit {
 			d.Refused, d.Cap = CappedChannel, i
-			return d
+			return
 		}
 	}
-	return d
 }
 
 // admit records an admitted decision in the ledger.
 func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
-	ledger.record(slot, d.Channel, d.At.Unix())
+	ledger.record(slot, d.Channel, unixOf(d.At))
 	for i, q := range s.p.Quotas {
 		if q.Channel == d.Channel {
 			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
@@ -322,11 +361,22 @@ func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
 }
 
 // PlanDay plans every send of the messages to the members on the local day
-// day (each member's own day, in the member's zone): one Decision per
-// occurrence of each message's recurrence that falls on that day, with
-// its time or its refusal. Messages are processed in order, each for every
-// member in order, and the first processed wins what a cap has left (as in
-// Braze). Admitted sends are recorded in the ledger, which must not be nil.
+// day (each member's own day, in the member's zone), with its time or its
+// refusal: one Decision per occurrence of each message's recurrence that
+// falls on that day, except that occurrences that would go to a member at
+// the same instant are one send. A best-time message is thus one send per
+// member on the day, at the best hour, however many times its recurrence
+// occurs that day; occurrences that quiet hours hold to the same end are
+// one send at the end. The send keeps the first of them as its
+// [Decision.Occurrence] and counts the rest in [Decision.Merged].
+//
+// Messages are processed in order, each for every member in order, and
+// the first processed wins what a cap has left (as in Braze). Admitted
+// sends are recorded in the ledger, which must not be nil.
+//
+// Sends are merged within one call: a send held past midnight by quiet
+// hours and a send due the next morning in the same quiet hours are two
+// sends at the window's end when the two days are planned by two calls.
 //
 // Recurrences are compiled once per message and zone, so a population in
 // a handful of zones costs little more than its members.
@@ -375,11 +425,20 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 			if msg.BestTime {
 				pr = priorOf(member.Segment)
 			}
+			sends := len(out) // this member's sends of msg begin here
+		occurrences:
 			for _, occ := range zd.occ {
+				d := s.timing(member, msg, occ, pr)
+				for j := sends; j < len(out); j++ {
+					if out[j].At.Equal(d.At) {
+						out[j].Merged++
+						continue occurrences
+					}
+				}
 				if slots[mi] < 0 {
 					slots[mi] = ledger.slot(member.ID)
 				}
-				d := s.decide(member, msg, occ, ledger, slots[mi], pr)
+				s.check(&d, member.Zone, ledger, slots[mi])
 				if d.Refused == Admitted {
 					s.admit(d, ledger, slots[mi])
 				}
