@@ -355,6 +355,9 @@ func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
 	ledger.record(slot, d.Channel, unixOf(d.At))
 	for i, q := range s.p.Quotas {
 		if q.Channel == d.Channel {
+			if ledger.quotas == nil {
+				ledger.quotas = map[quotaKey]int64{}
+			}
 			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
 		}
 	}
@@ -372,7 +375,10 @@ func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
 //
 // Messages are processed in order, each for every member in order, and
 // the first processed wins what a cap has left (as in Braze). Admitted
-// sends are recorded in the ledger, which must not be nil.
+// sends are recorded in the ledger. The ledger must not be nil, since
+// planning records into it (a nil one is refused with [qun.ErrInvalid]; an
+// empty one is [NewLedger]() or a zero Ledger), and day must be a valid
+// date.
 //
 // Sends are merged within one call: a send held past midnight by quiet
 // hours and a send due the next morning in the same quiet hours are two
@@ -381,6 +387,12 @@ func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
 // Recurrences are compiled once per message and zone, so a population in
 // a handful of zones costs little more than its members.
 func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, ledger *Ledger, profiles Profiles) ([]Decision, error) {
+	if ledger == nil {
+		return nil, fmt.Errorf("calendar: plan day: %w", qun.Invalid("ledger", "must not be nil: planning records the sends it admits"))
+	}
+	if !day.IsValid() {
+		return nil, fmt.Errorf("calendar: plan day: %w", qun.Invalid("day", "must be a date"))
+	}
 	for i, m := range messages {
 		if err := m.Validate(); err != nil {
 			return nil, fmt.Errorf("calendar: plan day: %w", qun.Within("messages["+strconv.Itoa(i)+"]", err))

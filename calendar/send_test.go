@@ -539,3 +539,52 @@ func TestSendProperties(t *testing.T) {
 		}
 	})
 }
+
+// TestNilAndZeroValues: the entry points refuse a missing required pointer
+// with qun.ErrInvalid instead of panicking, and zero values are usable.
+func TestNilAndZeroValues(t *testing.T) {
+	s := newYorkPolicy(t)
+	s.p.Quotas = []Quota{{Channel: "wechat", Limit: 5, Per: qun.Day}}
+	msg := Message{ID: "m", Channel: "wechat", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T090000\nRRULE:FREQ=DAILY")}
+	day := qun.Date{Year: 2026, Month: 1, Day: 2}
+	members := []Member{{ID: "u"}} // the zero Zone is UTC
+	if _, err := s.PlanDay(day, members, []Message{msg}, nil, Profiles{}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("nil ledger: %v", err)
+	}
+	if _, err := s.PlanDay(qun.Date{}, members, []Message{msg}, NewLedger(), Profiles{}); !errors.Is(err, qun.ErrInvalid) {
+		t.Errorf("zero day: %v", err)
+	}
+	// The zero Ledger is an empty ledger.
+	var l Ledger
+	l.Record("v", "wechat", time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC))
+	out, err := s.PlanDay(day, append(members, Member{ID: "v"}), []Message{msg}, &l, Profiles{})
+	if err != nil || len(out) != 2 || out[0].Refused != Admitted || out[1].Refused != CappedMember {
+		t.Errorf("zero ledger: %v %+v", err, out)
+	}
+	// The zero Sender is the zero Policy: no quiet hours, no caps, the
+	// fallback hour midnight.
+	var zero Sender
+	if out, err := zero.PlanDay(day, members, []Message{msg}, NewLedger(), Profiles{}); err != nil || len(out) != 1 || out[0].Refused != Admitted {
+		t.Errorf("zero Sender: %v %+v", err, out)
+	}
+	var nilLedger *Ledger
+	if n := nilLedger.Sends("u"); n != 0 {
+		t.Errorf("nil ledger has %d sends", n)
+	}
+	// A nil *time.Location reads as UTC, as qun.ZoneOf and qun.Date.At
+	// read it.
+	q := QuietHours{Start: Clock{22, 0}, End: Clock{8, 0}}
+	late := time.Date(2026, 1, 2, 23, 0, 0, 0, time.UTC)
+	if got := q.Defer(late, nil); !got.Equal(q.Defer(late, time.UTC)) || !q.Contains(late, nil) {
+		t.Errorf("Defer with a nil location: %v", got)
+	}
+	var h HourProfile
+	h.Add(late, nil, 1)
+	if h[int(time.Friday)*24+23] != 1 {
+		t.Errorf("Add with a nil location counted %v", h.Total())
+	}
+	// A weekday out of range has no data: the fallback.
+	if b := (BestTime{Fallback: Clock{20, 0}}).Estimate(&h, &h, nil, time.Weekday(9)); b.Source != FromFallback {
+		t.Errorf("Estimate(Weekday(9)) = %v", b)
+	}
+}
