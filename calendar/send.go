@@ -268,6 +268,7 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
 	}
 	slot := ledger.slot(member.ID)
+	times := newSendTimes(member.Zone, s.p.Quiet)
 	// cur is the send being gathered: later occurrences at its instant
 	// merge into it, and it is judged when the next send begins.
 	var cur, first Decision
@@ -276,7 +277,7 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		if tries++; tries > maxLookahead {
 			break
 		}
-		d := s.timing(member, msg, occ, &pr)
+		d := s.timing(member, msg, occ, &pr, times)
 		if d.Due.Before(now) {
 			continue
 		}
@@ -317,18 +318,59 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 // timing plans when one occurrence goes to one member: its due time (the
 // best hour of its day, for a best-time message) and the time quiet hours
 // allow. It does not look at caps.
-func (s *Sender) timing(member Member, msg Message, occ time.Time, pr *prior) Decision {
-	loc := member.Zone.Location()
+func (s *Sender) timing(member Member, msg Message, occ time.Time, pr *prior, times *sendTimes) Decision {
 	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Occurrence: occ, Due: occ, Cap: -1}
 	if msg.BestTime {
 		day := qun.DateOf(occ)
 		d.BestTime = true
 		d.Best = s.p.BestTime.estimate(member.Activity, pr, day.Weekday())
-		d.Due = d.Best.Clock.On(day, loc)
+		d.Due = times.on(day, d.Best.Clock)
 	}
-	d.At = s.p.Quiet.Defer(d.Due, loc)
+	d.At = times.held(d.Due)
 	d.Deferred = !d.At.Equal(d.Due)
 	return d
+}
+
+// sendTimes works out the instants of sends on one zone's clock: when a
+// clock time falls on a day, and when quiet hours let a send due at an
+// instant go. Both are the same for every member in the zone, so it
+// remembers them: PlanDay works each out once per zone, not once per
+// member.
+type sendTimes struct {
+	loc   *time.Location
+	quiet QuietHours
+	ons   map[dayClock]time.Time
+	helds map[int64]time.Time // by the due instant in Unix seconds
+}
+
+type dayClock struct {
+	day   qun.Date
+	clock Clock
+}
+
+func newSendTimes(zone qun.Zone, quiet QuietHours) *sendTimes {
+	return &sendTimes{loc: zone.Location(), quiet: quiet, ons: map[dayClock]time.Time{}, helds: map[int64]time.Time{}}
+}
+
+// on returns the instant the zone's clock reads c on day.
+func (st *sendTimes) on(day qun.Date, c Clock) time.Time {
+	t, ok := st.ons[dayClock{day, c}]
+	if !ok {
+		t = c.On(day, st.loc)
+		st.ons[dayClock{day, c}] = t
+	}
+	return t
+}
+
+// held returns when a send due at due goes, after quiet hours. Due
+// instants are whole seconds (occurrences and clock times are).
+func (st *sendTimes) held(due time.Time) time.Time {
+	t, ok := st.helds[due.Unix()]
+	if !ok {
+		t = st.quiet.Defer(due, st.loc)
+		st.helds[due.Unix()] = t
+	}
+	return t
 }
 
 // check refuses d if a member cap or a channel quota is full at d.At,
@@ -399,7 +441,8 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 		}
 	}
 	type zoneDay struct {
-		occ []time.Time
+		occ   []time.Time
+		times *sendTimes
 	}
 	priors := map[string]*prior{}
 	priorOf := func(segment string) *prior {
@@ -427,7 +470,7 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 					return nil, fmt.Errorf("calendar: plan day: message %s: %w", msg.ID, err)
 				}
 				loc := member.Zone.Location()
-				zd = &zoneDay{}
+				zd = &zoneDay{times: newSendTimes(member.Zone, s.p.Quiet)}
 				for occ := range sched.Between(day.Start(loc), day.AddDays(1).Start(loc)) {
 					zd.occ = append(zd.occ, occ)
 				}
@@ -440,7 +483,7 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 			sends := len(out) // this member's sends of msg begin here
 		occurrences:
 			for _, occ := range zd.occ {
-				d := s.timing(member, msg, occ, pr)
+				d := s.timing(member, msg, occ, pr, zd.times)
 				for j := sends; j < len(out); j++ {
 					if out[j].At.Equal(d.At) {
 						out[j].Merged++
