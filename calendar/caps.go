@@ -97,15 +97,18 @@ func (q Quota) Validate() error {
 // has no sends to count but nowhere to record one. A Ledger is not safe
 // for concurrent use.
 type Ledger struct {
-	index  map[qun.MemberID]int32
-	logs   [][]sent // by index: each member's sends in time order
-	quotas map[quotaKey]int64
-	arena  []sent // room for members' first sends, carved four at a time
+	index    map[qun.MemberID]int32
+	logs     [][]sent // by index: each member's sends in time order
+	channels map[string]int32
+	quotas   map[quotaKey]int64
+	arena    []sent // room for members' first sends, carved four at a time
 }
 
+// sent is one send in a member's log: an instant and a channel, interned,
+// so that logs hold no pointers for the collector to scan.
 type sent struct {
-	at      int64 // Unix seconds
-	channel string
+	at      int64 // Unix seconds, within ±2⁶² (unixOf)
+	channel int32 // by Ledger.channels
 }
 
 type quotaKey struct {
@@ -124,7 +127,21 @@ func NewLedger() *Ledger {
 // on a nil *Ledger is a programming error, and panics as any write
 // through a nil pointer does.
 func (l *Ledger) Record(member qun.MemberID, channel string, at time.Time) {
-	l.record(l.slot(member), channel, unixOf(at))
+	l.record(l.slot(member), l.channel(channel), unixOf(at))
+}
+
+// channel returns the channel's number in the ledger, giving it one if
+// need be.
+func (l *Ledger) channel(name string) int32 {
+	c, ok := l.channels[name]
+	if !ok {
+		if l.channels == nil {
+			l.channels = map[string]int32{}
+		}
+		c = int32(len(l.channels))
+		l.channels[name] = c
+	}
+	return c
 }
 
 // slot returns the member's index, making one if need be.
@@ -141,7 +158,7 @@ func (l *Ledger) slot(member qun.MemberID) int32 {
 	return i
 }
 
-func (l *Ledger) record(slot int32, channel string, at int64) {
+func (l *Ledger) record(slot, channel int32, at int64) {
 	list := l.logs[slot]
 	if list == nil {
 		if cap(l.arena)-len(l.arena) < 4 {
@@ -177,8 +194,9 @@ func (l *Ledger) Sends(member qun.MemberID) int {
 }
 
 // capped returns the index of the first cap that a send on channel at t
-// would break, given the member's sends, or -1.
-func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calendar) int {
+// would break, given the member's sends (at slot), or -1.
+func (l *Ledger) capped(caps []Cap, slot int32, channel string, t time.Time, cal qun.Calendar) int {
+	list := l.logs[slot]
 	if len(list) == 0 {
 		return -1
 	}
@@ -187,13 +205,22 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 		if !c.applies(channel) {
 			continue
 		}
+		// The sends the cap counts: all (ch < 0), or those on its
+		// channel (none, if the ledger has never seen it).
+		ch := int32(-1)
+		if c.Channel != "" {
+			var ok bool
+			if ch, ok = l.channels[c.Channel]; !ok {
+				continue
+			}
+		}
 		if c.Per != 0 {
 			// Periods are at most a year long: only sends within a year
 			// and a day either side can share t's.
 			p := cal.Period(c.Per, time.Unix(at, 0))
 			n := 0
 			for _, s := range window(list, at-367*86400, at+367*86400) {
-				if c.applies(s.channel) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
+				if (ch < 0 || s.channel == ch) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
 					n++
 				}
 			}
@@ -213,7 +240,7 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 		count := func(a int64) int {
 			n := 0
 			for _, s := range near {
-				if s.at >= a && s.at < a+w && c.applies(s.channel) {
+				if s.at >= a && s.at < a+w && (ch < 0 || s.channel == ch) {
 					n++
 				}
 			}
@@ -224,7 +251,7 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 			if s.at > at {
 				break
 			}
-			if c.applies(s.channel) {
+			if ch < 0 || s.channel == ch {
 				best = max(best, count(s.at))
 			}
 		}

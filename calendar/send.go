@@ -377,7 +377,7 @@ func (st *sendTimes) held(due time.Time) time.Time {
 // without recording it.
 func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
 	cal := qun.Calendar{Zone: zone, WeekStart: s.p.Calendar.WeekStart}
-	if i := capped(s.p.Caps, ledger.logs[slot], d.Channel, d.At, cal); i >= 0 {
+	if i := ledger.capped(s.p.Caps, slot, d.Channel, d.At, cal); i >= 0 {
 		d.Refused, d.Cap = CappedMember, i
 		return
 	}
@@ -394,7 +394,7 @@ func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
 
 // admit records an admitted decision in the ledger.
 func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
-	ledger.record(slot, d.Channel, unixOf(d.At))
+	ledger.record(slot, ledger.channel(d.Channel), unixOf(d.At))
 	for i, q := range s.p.Quotas {
 		if q.Channel == d.Channel {
 			if ledger.quotas == nil {
