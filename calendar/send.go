@@ -481,14 +481,15 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 				pr = priorOf(member.Segment)
 			}
 			sends := len(out) // this member's sends of msg begin here
-		occurrences:
 			for _, occ := range zd.occ {
 				d := s.timing(member, msg, occ, pr, zd.times)
-				for j := sends; j < len(out); j++ {
-					if out[j].At.Equal(d.At) {
-						out[j].Merged++
-						continue occurrences
-					}
+				// Send times never go back as occurrences go forward (a
+				// best-time message's are all the day's best hour; quiet
+				// hours give the earliest instant outside the window), so
+				// a send at the same instant is the last one.
+				if n := len(out); n > sends && out[n-1].At.Equal(d.At) {
+					out[n-1].Merged++
+					continue
 				}
 				if slots[mi] < 0 {
 					slots[mi] = ledger.slot(member.ID)
