@@ -270,9 +270,22 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 	slot := ledger.slot(member.ID)
 	times := newSendTimes(member.Zone, s.p.Quiet)
 	// cur is the send being gathered: later occurrences at its instant
-	// merge into it, and it is judged when the next send begins.
+	// merge into it, and it is settled when the next send begins. An
+	// admitted send is the answer; a capped one is passed over, and the
+	// first of those is the answer if none is admitted.
 	var cur, first Decision
 	have, skipped, tries := false, 0, 0
+	settle := func() bool {
+		if cur.Refused == Admitted {
+			cur.Skipped = skipped
+			return true
+		}
+		if skipped == 0 {
+			first = cur
+		}
+		skipped++
+		return false
+	}
 	for occ := range sched.After(after) {
 		if tries++; tries > maxLookahead {
 			break
@@ -285,28 +298,14 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 			cur.Merged++
 			continue
 		}
-		if have {
-			if cur.Refused == Admitted {
-				cur.Skipped = skipped
-				return cur, nil
-			}
-			if skipped == 0 {
-				first = cur
-			}
-			skipped++
+		if have && settle() {
+			return cur, nil
 		}
 		s.check(&d, member.Zone, ledger, slot)
 		cur, have = d, true
 	}
-	if have {
-		if cur.Refused == Admitted {
-			cur.Skipped = skipped
-			return cur, nil
-		}
-		if skipped == 0 {
-			first = cur
-		}
-		skipped++
+	if have && settle() {
+		return cur, nil
 	}
 	if skipped > 0 {
 		first.Skipped = skipped
