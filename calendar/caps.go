@@ -33,9 +33,11 @@ type Cap struct {
 }
 
 // MaxWindow is the longest rolling window a [Cap] may have: ten years of
-// 366 days. No frequency cap needs more (Braze's longest is 30 days), and
-// the bound keeps every sum of an instant and a window far inside int64,
-// so no cap can be silently disabled by overflow.
+// 366 days. No frequency cap needs more (Google's Display & Video 360
+// allows at most two months: developers.google.com/display-video/api/
+// reference/rest/v1/FrequencyCap), and the bound keeps every sum of an
+// instant and a window far inside int64, so no cap can be silently
+// disabled by overflow.
 const MaxWindow = qun.Duration(10 * 366 * 24 * time.Hour)
 
 // Validate reports whether the cap has a positive limit and exactly one of
