@@ -15,9 +15,10 @@ import (
 // activity events with [HourProfile.Add], in the member's zone.
 type HourProfile [168]float64
 
-// Add counts weight at the local hour of the week of t in loc.
+// Add counts weight at the local hour of the week of t in loc (a nil loc
+// is UTC).
 func (p *HourProfile) Add(t time.Time, loc *time.Location, weight float64) {
-	t = t.In(loc)
+	t = inLoc(t, loc)
 	p[int(t.Weekday())*24+t.Hour()] += weight
 }
 
@@ -145,7 +146,8 @@ func (b BestTime) makePrior(segment, community *HourProfile) prior {
 
 // Estimate returns the best time on the weekday wd for a member with the
 // given profile (nil for none), smoothed toward segment or community (nil
-// for none).
+// for none). A weekday outside Sunday to Saturday has no activity: the
+// fallback.
 func (b BestTime) Estimate(member, segment, community *HourProfile, wd time.Weekday) BestHour {
 	pr := b.makePrior(segment, community)
 	return b.estimate(member, &pr, wd)
@@ -156,7 +158,7 @@ func (b BestTime) estimate(member *HourProfile, pr *prior, wd time.Weekday) Best
 	if member != nil {
 		n = member.Total()
 	}
-	if n < b.MinEvents && !pr.ok || n == 0 && !pr.ok {
+	if n < b.MinEvents && !pr.ok || n == 0 && !pr.ok || wd < time.Sunday || wd > time.Saturday {
 		return BestHour{Clock: b.Fallback, Source: FromFallback}
 	}
 	alpha := b.Prior

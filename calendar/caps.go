@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"time"
@@ -20,6 +21,8 @@ import (
 // time zone, not by rolling 24 hours; when several sends compete for what
 // is left, the first one processed counts and the rest are capped.
 //
+// A rolling window is at most [MaxWindow] long.
+//
 // Its JSON form is {"channel":"wechat","limit":2,"per":"day"} or
 // {"limit":5,"window":"7d"}.
 type Cap struct {
@@ -29,8 +32,16 @@ type Cap struct {
 	Window  qun.Duration `json:"window,omitzero"`
 }
 
+// MaxWindow is the longest rolling window a [Cap] may have: ten years of
+// 366 days. No frequency cap needs more (Google's Display & Video 360
+// allows at most two months: developers.google.com/display-video/api/
+// reference/rest/v1/FrequencyCap), and the bound keeps every sum of an
+// instant and a window far inside int64, so no cap can be silently
+// disabled by overflow.
+const MaxWindow = qun.Duration(10 * 366 * 24 * time.Hour)
+
 // Validate reports whether the cap has a positive limit and exactly one of
-// a period and a positive window.
+// a period and a positive window of at most [MaxWindow].
 func (c Cap) Validate() error {
 	var errs []error
 	if c.Limit < 1 {
@@ -45,6 +56,8 @@ func (c Cap) Validate() error {
 		errs = append(errs, qun.Invalid("per", "must be day, week, month, quarter or year"))
 	case c.Window < 0:
 		errs = append(errs, qun.Invalid("window", "must be positive"))
+	case c.Window > MaxWindow:
+		errs = append(errs, qun.Invalid("window", "must be at most %s", MaxWindow))
 	}
 	return errors.Join(errs...)
 }
@@ -81,18 +94,23 @@ func (q Quota) Validate() error {
 // Ledger is what caps count: the sends each member has been given, and the
 // sends each channel quota has used. It is state the host owns: it records
 // what it delivered (from its send log, with [Ledger.Record]) and passes
-// the Ledger to planning, which records every send it admits. A Ledger is
-// not safe for concurrent use.
+// the Ledger to planning, which records every send it admits. The zero
+// Ledger is empty and ready to use, as is [NewLedger]'s; a nil *Ledger
+// has no sends to count but nowhere to record one. A Ledger is not safe
+// for concurrent use.
 type Ledger struct {
-	index  map[qun.MemberID]int32
-	logs   [][]sent // by index: each member's sends in time order
-	quotas map[quotaKey]int64
-	arena  []sent // room for members' first sends, carved four at a time
+	index    map[qun.MemberID]int32
+	logs     [][]sent // by index: each member's sends in time order
+	channels map[string]int32
+	quotas   map[quotaKey]int64
+	arena    []sent // room for members' first sends, carved four at a time
 }
 
+// sent is one send in a member's log: an instant and a channel, interned,
+// so that logs hold no pointers for the collector to scan.
 type sent struct {
-	at      int64 // Unix seconds
-	channel string
+	at      int64 // Unix seconds, within ±2⁶² (unixOf)
+	channel int32 // by Ledger.channels
 }
 
 type quotaKey struct {
@@ -107,15 +125,34 @@ func NewLedger() *Ledger {
 
 // Record counts a send the host made to a member on a channel at an
 // instant, against member caps. Sends are kept in time order, whatever
-// order they are recorded in.
+// order they are recorded in. It needs a Ledger to record in: calling it
+// on a nil *Ledger is a programming error, and panics as any write
+// through a nil pointer does.
 func (l *Ledger) Record(member qun.MemberID, channel string, at time.Time) {
-	l.record(l.slot(member), channel, at.Unix())
+	l.record(l.slot(member), l.channel(channel), unixOf(at))
+}
+
+// channel returns the channel's number in the ledger, giving it one if
+// need be.
+func (l *Ledger) channel(name string) int32 {
+	c, ok := l.channels[name]
+	if !ok {
+		if l.channels == nil {
+			l.channels = map[string]int32{}
+		}
+		c = int32(len(l.channels))
+		l.channels[name] = c
+	}
+	return c
 }
 
 // slot returns the member's index, making one if need be.
 func (l *Ledger) slot(member qun.MemberID) int32 {
 	i, ok := l.index[member]
 	if !ok {
+		if l.index == nil {
+			l.index = map[qun.MemberID]int32{}
+		}
 		i = int32(len(l.logs))
 		l.index[member] = i
 		l.logs = append(l.logs, nil)
@@ -123,7 +160,7 @@ func (l *Ledger) slot(member qun.MemberID) int32 {
 	return i
 }
 
-func (l *Ledger) record(slot int32, channel string, at int64) {
+func (l *Ledger) record(slot, channel int32, at int64) {
 	list := l.logs[slot]
 	if list == nil {
 		if cap(l.arena)-len(l.arena) < 4 {
@@ -133,9 +170,7 @@ func (l *Ledger) record(slot int32, channel string, at int64) {
 		list = l.arena[n : n : n+4]
 		l.arena = l.arena[:n+4]
 	}
-	i, _ := slices.BinarySearchFunc(list, at, func(s sent, t int64) int {
-		return int(min(max(s.at-t, -1), 1))
-	})
+	i, _ := slices.BinarySearchFunc(list, at, bySentAt)
 	l.logs[slot] = slices.Insert(list, i, sent{at, channel})
 }
 
@@ -148,8 +183,12 @@ func (l *Ledger) reserve(n int) {
 	}
 }
 
-// Sends returns how many sends are recorded for a member.
+// Sends returns how many sends are recorded for a member; none in a nil
+// Ledger.
 func (l *Ledger) Sends(member qun.MemberID) int {
+	if l == nil {
+		return 0
+	}
 	if i, ok := l.index[member]; ok {
 		return len(l.logs[i])
 	}
@@ -157,23 +196,33 @@ func (l *Ledger) Sends(member qun.MemberID) int {
 }
 
 // capped returns the index of the first cap that a send on channel at t
-// would break, given the member's sends, or -1.
-func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calendar) int {
+// would break, given the member's sends (at slot), or -1.
+func (l *Ledger) capped(caps []Cap, slot int32, channel string, t time.Time, cal qun.Calendar) int {
+	list := l.logs[slot]
 	if len(list) == 0 {
 		return -1
 	}
-	at := t.Unix()
+	at := unixOf(t)
 	for i, c := range caps {
 		if !c.applies(channel) {
 			continue
 		}
+		// The sends the cap counts: all (ch < 0), or those on its
+		// channel (none, if the ledger has never seen it).
+		ch := int32(-1)
+		if c.Channel != "" {
+			var ok bool
+			if ch, ok = l.channels[c.Channel]; !ok {
+				continue
+			}
+		}
 		if c.Per != 0 {
 			// Periods are at most a year long: only sends within a year
 			// and a day either side can share t's.
-			p := cal.Period(c.Per, t)
+			p := cal.Period(c.Per, time.Unix(at, 0))
 			n := 0
 			for _, s := range window(list, at-367*86400, at+367*86400) {
-				if c.applies(s.channel) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
+				if (ch < 0 || s.channel == ch) && cal.Period(c.Per, time.Unix(s.at, 0)) == p {
 					n++
 				}
 			}
@@ -184,14 +233,16 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 		}
 		// Rolling: every window [a, a+w) that holds t must keep room for
 		// it. The fullest such window starts at t or at a send in
-		// (t-w, t].
-		w := int64((time.Duration(c.Window) + time.Second - 1) / time.Second)
+		// (t-w, t]. The window is at most MaxWindow, a few hundred
+		// million seconds, and instants are within ±2⁶² (unixOf): no
+		// sum overflows.
+		w := int64((time.Duration(min(c.Window, MaxWindow)) + time.Second - 1) / time.Second)
 		near := window(list, at-w+1, at+w)
 		best := 0
 		count := func(a int64) int {
 			n := 0
 			for _, s := range near {
-				if s.at >= a && s.at < a+w && c.applies(s.channel) {
+				if s.at >= a && s.at < a+w && (ch < 0 || s.channel == ch) {
 					n++
 				}
 			}
@@ -202,7 +253,7 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 			if s.at > at {
 				break
 			}
-			if c.applies(s.channel) {
+			if ch < 0 || s.channel == ch {
 				best = max(best, count(s.at))
 			}
 		}
@@ -215,10 +266,18 @@ func capped(caps []Cap, list []sent, channel string, t time.Time, cal qun.Calend
 
 // window returns the sends in [lo, hi) of a sorted list.
 func window(list []sent, lo, hi int64) []sent {
-	i, _ := slices.BinarySearchFunc(list, lo, func(s sent, t int64) int { return int(min(max(s.at-t, -1), 1)) })
+	i, _ := slices.BinarySearchFunc(list, lo, bySentAt)
 	j := i
 	for j < len(list) && list[j].at < hi {
 		j++
 	}
 	return list[i:j]
 }
+
+// bySentAt orders sends by instant, for binary search.
+func bySentAt(s sent, t int64) int { return cmp.Compare(s.at, t) }
+
+// unixOf returns t in Unix seconds, held within ±2⁶² (some hundred
+// billion years either way), so that an instant plus or minus any window
+// or period never overflows int64. Instants past that are one instant.
+func unixOf(t time.Time) int64 { return min(max(t.Unix(), -1<<62), 1<<62) }

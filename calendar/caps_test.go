@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -77,7 +79,7 @@ func TestCapsModel(t *testing.T) {
 					channel: rapid.SampledFrom([]string{"wechat", "sms"}).Draw(t, "channel"),
 					at:      base.Add(time.Duration(rapid.IntRange(0, 40*24*4).Draw(t, "quarter_hours")) * 15 * time.Minute),
 				}
-				i := capped(caps, ledger.logs[ledger.slot(a.member)], a.channel, a.at, cal(a.member))
+				i := ledger.capped(caps, ledger.slot(a.member), a.channel, a.at, cal(a.member))
 				wouldBreak := breaks(caps, append(append([]attempt(nil), admitted...), a), cal)
 				if (i >= 0) != wouldBreak {
 					t.Fatalf("capped = %d, but admitting would break a cap: %v (caps %+v)", i, wouldBreak, caps)
@@ -105,18 +107,66 @@ func TestCapPerCalendarDay(t *testing.T) {
 	caps := []Cap{{Limit: 1, Per: qun.Day}}
 	l := NewLedger()
 	l.Record("u", "wechat", time.Date(2026, 11, 22, 23, 0, 0, 0, loc))
-	if i := capped(caps, l.logs[l.slot("u")], "wechat", time.Date(2026, 11, 23, 0, 0, 0, 0, loc), sh); i != -1 {
+	if i := l.capped(caps, l.slot("u"), "wechat", time.Date(2026, 11, 23, 0, 0, 0, 0, loc), sh); i != -1 {
 		t.Errorf("the next calendar day is capped")
 	}
-	if i := capped(caps, l.logs[l.slot("u")], "sms", time.Date(2026, 11, 22, 23, 30, 0, 0, loc), sh); i != 0 {
+	if i := l.capped(caps, l.slot("u"), "sms", time.Date(2026, 11, 22, 23, 30, 0, 0, loc), sh); i != 0 {
 		t.Errorf("a second send the same day is not capped")
 	}
 	rolling := []Cap{{Limit: 1, Window: qun.Days(1)}}
-	if i := capped(rolling, l.logs[l.slot("u")], "wechat", time.Date(2026, 11, 23, 0, 0, 0, 0, loc), sh); i != 0 {
+	if i := l.capped(rolling, l.slot("u"), "wechat", time.Date(2026, 11, 23, 0, 0, 0, 0, loc), sh); i != 0 {
 		t.Errorf("a rolling day does not cap an hour later")
 	}
 	perChannel := []Cap{{Channel: "sms", Limit: 1, Per: qun.Day}}
-	if i := capped(perChannel, l.logs[l.slot("u")], "sms", time.Date(2026, 11, 22, 23, 30, 0, 0, loc), sh); i != -1 {
+	if i := l.capped(perChannel, l.slot("u"), "sms", time.Date(2026, 11, 22, 23, 30, 0, 0, loc), sh); i != -1 {
 		t.Errorf("a cap on sms counts a wechat send")
+	}
+}
+
+// TestCapWindowBound: a rolling window up to MaxWindow is accepted and
+// caps (a send nearly MaxWindow after another is still capped, one at
+// MaxWindow is not); a longer one is refused at its field, so that no
+// window's arithmetic can overflow and silently disable the cap. Instants
+// at the ends of time.Time's range do not overflow either.
+func TestCapWindowBound(t *testing.T) {
+	p := Policy{Calendar: qun.Calendar{Zone: qun.MustLoadZone("Asia/Shanghai")}, BestTime: BestTime{Fallback: Clock{20, 0}}}
+	for _, tt := range []struct {
+		window qun.Duration
+		ok     bool
+	}{
+		{MaxWindow, true},
+		{MaxWindow + 1, false},
+		{qun.Duration(math.MaxInt64), false},
+		{qun.Duration(math.MaxInt64 - int64(time.Second) + 2), false},
+		{-1, false},
+	} {
+		p.Caps = []Cap{{Limit: 1, Window: tt.window}}
+		err := p.Validate()
+		var ve *qun.ValidationError
+		if tt.ok != (err == nil) || !tt.ok && (!errors.As(err, &ve) || ve.Field != "caps[0].window" || !errors.Is(err, qun.ErrInvalid)) {
+			t.Errorf("window %v: %v", time.Duration(tt.window), err)
+		}
+	}
+	caps := []Cap{{Limit: 1, Window: MaxWindow}}
+	cal := qun.Calendar{}
+	first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLedger()
+	l.Record("u", "sms", first)
+	if i := l.capped(caps, 0, "sms", first.Add(time.Duration(MaxWindow)-time.Second), cal); i != 0 {
+		t.Errorf("a send within the window is not capped")
+	}
+	if i := l.capped(caps, 0, "sms", first.Add(time.Duration(MaxWindow)), cal); i != -1 {
+		t.Errorf("a send a window later is capped")
+	}
+	// The far ends of time: no overflow in the window or the search.
+	for _, at := range []time.Time{time.Unix(math.MaxInt64, 0), time.Unix(math.MinInt64, 0), time.Unix(math.MaxInt64-100, 0), {}} {
+		l := NewLedger()
+		l.Record("u", "sms", at)
+		l.Record("u", "sms", first)
+		for _, c := range [][]Cap{caps, {{Limit: 1, Per: qun.Day}}} {
+			if i := l.capped(c, 0, "sms", at, cal); i != 0 {
+				t.Errorf("%v: a second send at the same instant is not capped by %+v", at, c)
+			}
+		}
 	}
 }

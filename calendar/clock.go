@@ -44,7 +44,7 @@ func (c Clock) Minutes() int { return c.Hour*60 + c.Minute }
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
 
 // On returns the instant a clock in loc reads c on day d, as [qun.Date.At]
-// resolves it across DST changes.
+// resolves it across DST changes (a nil loc is UTC).
 func (c Clock) On(d qun.Date, loc *time.Location) time.Time { return d.At(c.Hour, c.Minute, 0, 0, loc) }
 
 // MarshalText writes "HH:MM"; it refuses an invalid Clock.
@@ -68,7 +68,7 @@ func (c *Clock) UnmarshalText(text []byte) error {
 // wallMinutes returns the wall reading of t in loc as minutes since local
 // midnight, and the local date.
 func wallMinutes(t time.Time, loc *time.Location) (qun.Date, int) {
-	t = t.In(loc)
+	t = inLoc(t, loc)
 	return qun.DateOf(t), t.Hour()*60 + t.Minute()
 }
 
@@ -95,4 +95,13 @@ func isChange(t time.Time, loc *time.Location) bool {
 	_, before := t.Add(-time.Nanosecond).In(loc).Zone()
 	_, after := t.In(loc).Zone()
 	return before != after
+}
+
+// inLoc is t.In(loc), with a nil loc read as UTC rather than a panic, as
+// qun.ZoneOf and qun.Date.At read it.
+func inLoc(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t.UTC()
+	}
+	return t.In(loc)
 }

@@ -34,6 +34,16 @@
 // share, then the earliest in the backlog. Every post says why it was
 // chosen, every empty slot why nothing fit, and every item left out why.
 //
+// A maximum share is a trailing-window rule, checked as each post of the
+// kind is placed. In the finished plan it holds for the window ending on
+// the day of every post of the kind, counting every post on those days
+// (published history, and posts placed later that day). It is not
+// promised for windows ending on other days: after the posts that made
+// room for a promotion roll out of the window, a day that posts less (a
+// blackout, an empty slot) can see a larger share, since the planner,
+// filling in time order, cannot know at the promotion how many posts will
+// follow (see [Share]).
+//
 // A holiday's multiplier scales the number of posts that day: above 1 the
 // extra posts take holiday-only slots in time order; below 1 the day keeps
 // its earliest slots.
@@ -43,7 +53,23 @@
 // A [Policy] holds the [QuietHours], the member [Cap]s, the channel
 // [Quota]s and the [BestTime] estimator; [Sender.NextSendTime] and
 // [Sender.PlanDay] combine them with a [Message]'s recurrence, which is
-// read on each member's own clock (local time delivery).
+// read on each member's own clock (local time delivery): its start, its
+// added and excluded dates and the UNTIL of its rule are each taken as the
+// wall clock reading they have in the message's zone, so "daily at 06:20
+// until 5 January 06:20 Shanghai time" ends with 5 January 06:20 for a
+// member in Berlin too (RFC 5545 §3.3.10 makes UNTIL a local time when
+// DTSTART is one). In the message's own zone nothing moves.
+//
+// Occurrences that would go to a member at the same instant are one send:
+// those that quiet hours hold to the same end, and all of a day's
+// occurrences of a best-time message, which go at the member's best hour.
+// A best-time message is thus one send per member per day, however often
+// its recurrence occurs that day. The send keeps the first occurrence as
+// its identity ([Decision.Occurrence], with the member and the message a
+// host's idempotency key) and counts the others in [Decision.Merged]. The
+// merging is within one call: planning two days with two calls, a send
+// held past midnight and one due the next morning inside the same quiet
+// hours both go at the window's end.
 //
 // Quiet hours follow Braze (braze.com/docs/user_guide/messaging/
 // messaging_fundamentals/quiet_hours): a send due inside the window is held
@@ -56,13 +82,17 @@
 // messaging/messaging_fundamentals/frequency_capping and its FAQ): per
 // member, per channel or across channels, counted by calendar day (or
 // week, month) in the member's zone rather than a rolling 24 hours, or
-// over a rolling window such as 7 days; when sends compete, "the first
-// message processed counts toward the cap" and the rest are capped. A
-// capped send is returned as a [Decision] with its reason and the cap that
-// refused it, never dropped. Quotas limit a channel's sends to all members
-// per period of the community's calendar (a platform's broadcast limit).
-// The [Ledger] is the state caps count: the host records what it
-// delivered, and planning records what it admits.
+// over a rolling window such as 7 days, of at most [MaxWindow] (ten
+// years; longer is refused, so that no window arithmetic can overflow);
+// when sends compete, "the first message processed counts toward the cap"
+// and the rest are capped. A capped send is returned as a [Decision] with
+// its reason and the cap that refused it, never dropped. Quotas limit a
+// channel's sends to all members per period of the community's calendar
+// (a platform's broadcast limit). The [Ledger] is the state caps count:
+// the host records what it delivered, and planning records what it
+// admits. PlanDay therefore needs a ledger and refuses a nil one with
+// [qun.ErrInvalid]; NextSendTime, which records nothing, reads nil as no
+// sends so far. The zero Ledger is an empty one.
 //
 // The best time is the peak hour of the member's own activity for that
 // weekday ([HourProfile]), smoothed toward the segment's profile (or the
@@ -84,8 +114,12 @@
 //
 // # Speed
 //
-// [Sender.PlanDay] compiles each message's recurrence once per zone and
-// finds each member in the ledger once; planning a day of two messages for
-// 100,000 members in eight zones takes on the order of 150 ms on one
-// core, and a few hundred allocations in all (BenchmarkPlanDay).
+// [Sender.PlanDay] compiles each message's recurrence once per zone,
+// works out each send time (a best hour on the zone's clock, the end of
+// quiet hours) once per zone, and finds each member in the ledger once;
+// the ledger keeps each member's sends as pointer-free (instant, channel
+// number) pairs. Planning a day of two messages for 100,000 members in
+// eight zones takes about 100 ms on one core, and under 600 allocations
+// in all (BenchmarkPlanDay -cpu 1: median of 24 runs on a shared two-core
+// machine under a load of 4 to 5; its quieter runs took 55 to 65 ms).
 package calendar

@@ -57,6 +57,21 @@ type Slot struct {
 // the share the plan steers toward (kinds furthest below their target go
 // first); Max, when above zero, is a share the kind never exceeds
 // (promotion at most 0.1).
+//
+// Max is a trailing-window rule, checked for each post of the kind as it
+// is placed: the post goes only if, counting it, the kind is at most Max
+// of the posts on the WindowDays days ending with its own day. It holds in
+// the finished plan for the window ending on the day of every post of the
+// kind, counting every post on those days: published history in full, and
+// posts placed later that same day, since those of other kinds only add to
+// the total and those of the kind are checked themselves. It does not
+// promise the share in windows ending on other days: once the posts that
+// made room for a promotion roll out of the window, a later day that posts
+// less (a blackout, an empty slot) can see a larger share. Holding it in
+// every window would mean knowing, at the promotion, how many posts the
+// following days will have, which the planner, filling in time order,
+// cannot; the rule is the operator's question at each post ("would this
+// make promotion more than one post in ten of the last 30 days?").
 type Share struct {
 	Kind   Kind    `json:"kind"`
 	Target float64 `json:"target,omitempty"`

@@ -426,3 +426,64 @@ func FuzzPlanJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestFillShareInFinishedPlan: a maximum share holds in the finished plan
+// for the window ending on the day of every post of the kind, counting
+// every post on the window's days: published history in full, and posts
+// planned after it, later that same day, too.
+func TestFillShareInFinishedPlan(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p, backlog, published := genPlan(t)
+		if rapid.Bool().Draw(t, "promotion at most?") {
+			p.Mix.Shares = append(p.Mix.Shares, Share{Kind: Promotion, Max: rapid.SampledFrom([]float64{0.1, 0.25, 0.5}).Draw(t, "promotion max")})
+		}
+		pl, err := p.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := p.Calendar.Location()
+		res, err := pl.Fill(FillParams{Backlog: backlog, Published: published,
+			From: time.Date(2026, 11, 23, 0, 0, 0, 0, loc), To: time.Date(2026, 12, 1, 0, 0, 0, 0, loc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := append(slices.Clone(published), res.Posts...)
+		for _, post := range res.Posts {
+			i := slices.IndexFunc(p.Mix.Shares, func(s Share) bool { return s.Kind == post.Kind })
+			if i < 0 || p.Mix.Shares[i].Max == 0 {
+				continue
+			}
+			day := p.Calendar.Date(post.At)
+			total, n := 0, 0
+			for _, q := range all {
+				if qd := p.Calendar.Date(q.At); !qd.After(day) && !qd.Before(day.AddDays(1-p.Mix.WindowDays)) {
+					total++
+					if q.Kind == post.Kind {
+						n++
+					}
+				}
+			}
+			if max := p.Mix.Shares[i].Max; float64(n) > max*float64(total)+1e-9 {
+				t.Fatalf("%s on %s: %s is %d of %d posts in the %d days to it, over %g", post.Item, day, post.Kind, n, total, p.Mix.WindowDays, max)
+			}
+		}
+	})
+}
+
+// TestFillShareLaterWindow pins what a maximum share does not promise: a
+// window ending on a later day, after the posts that made room for a
+// promotion have rolled out of it, can hold a larger share when the days
+// after it post less (here a blackout), since the planner cannot know at
+// the promotion how much will follow.
+func TestFillShareLaterWindow(t *testing.T) {
+	p := dailyPlan(t)
+	p.Mix = Mix{WindowDays: 3, Shares: []Share{{Kind: Promotion, Max: 0.4}}}
+	p.Blackouts = []qun.Date{{Year: 2026, Month: 11, Day: 26}}
+	res := fill(t, p, items("news", "news", "promotion", "news"), 5)
+	want := []string{"11-23 news-0", "11-24 news-1", "11-25 promotion-2", "11-27 news-3"}
+	if diff := cmp.Diff(want, postIDs(res)); diff != "" {
+		t.Error(diff)
+	}
+	// The promotion was one post in three when it went (at most 0.4);
+	// the window from 11-25 to 11-27 holds it and one news post: a half.
+}

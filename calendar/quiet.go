@@ -56,7 +56,8 @@ func (q QuietHours) containsMinute(m int) bool {
 	return m >= s || m < e // across midnight
 }
 
-// Contains reports whether a clock in loc reads inside the window at t.
+// Contains reports whether a clock in loc reads inside the window at t. A
+// nil loc is UTC, as it is to [qun.ZoneOf] and [qun.Date.At].
 func (q QuietHours) Contains(t time.Time, loc *time.Location) bool {
 	_, m := wallMinutes(t, loc)
 	return q.containsMinute(m)
@@ -65,8 +66,11 @@ func (q QuietHours) Contains(t time.Time, loc *time.Location) bool {
 // Defer returns the earliest instant at or after t at which a clock in loc
 // does not read inside the window: t itself when t is outside it, else the
 // end of the window. Its result is never inside the window, and is given in
-// loc.
+// loc. A nil loc is UTC.
 func (q QuietHours) Defer(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
 	u := t
 	// Each step leaves the window or meets a DST change; a window is
 	// shorter than a day, so a few steps always do.

@@ -135,9 +135,18 @@ type Decision struct {
 	// and Best how that was found.
 	BestTime bool
 	Best     BestHour
-	// Skipped counts occurrences NextSendTime passed over because a cap
-	// was full, before the one it chose.
+	// Skipped counts sends NextSendTime passed over because a cap was
+	// full, before the one it chose.
 	Skipped int
+	// Occurrence is the occurrence of the message's recurrence, on the
+	// member's clock, that the send is for: with the member and the
+	// message, the send's identity (a host's idempotency key). When
+	// occurrences are merged into one send, it is the first of them.
+	Occurrence time.Time
+	// Merged counts the later occurrences merged into this send because
+	// they would have gone at the same instant: held by quiet hours to
+	// the same end, or, for a best-time message, on the same day.
+	Merged int
 }
 
 // Explain says, in a sentence, what was decided and why.
@@ -159,8 +168,11 @@ func (d Decision) Explain() string {
 	if d.BestTime {
 		s += "; best time " + d.Best.String()
 	}
+	if d.Merged > 0 {
+		s += fmt.Sprintf("; %d later occurrences merged into it", d.Merged)
+	}
 	if d.Skipped > 0 {
-		s += fmt.Sprintf("; %d earlier occurrences capped", d.Skipped)
+		s += fmt.Sprintf("; %d earlier sends capped", d.Skipped)
 	}
 	return s
 }
@@ -184,19 +196,44 @@ func (p Policy) Compile() (*Sender, error) {
 func (s *Sender) Policy() Policy { return s.p }
 
 // inZone returns the message's recurrence read on a clock in zone: the
-// same wall readings, including the added and excluded dates.
+// same wall readings for the start, the added and excluded dates and the
+// UNTIL of the rule. Each instant the recurrence holds is read on the
+// message's own clock and that reading taken on the member's, as the start
+// is, so that a member in any zone gets the occurrences up to the same
+// reading (RFC 5545 §3.3.10 makes UNTIL a local time when DTSTART is one,
+// and a message planned on each member's clock is that). In the message's
+// own zone nothing moves, so an instant in a repeated hour keeps its
+// offset.
 func inZone(rec rrule.Recurrence, zone qun.Zone) rrule.Recurrence {
-	from := rec.Zone.Location()
-	to := zone.Location()
+	if rec.Zone.Equal(zone) {
+		return rec
+	}
+	from, to := rec.Zone.Location(), zone.Location()
 	move := func(list []time.Time) []time.Time {
-		out := make([]time.Time, len(list))
-		for i, t := range list {
-			out[i] = rrule.DateTimeOf(t.In(from)).In(to).UTC()
+		out := make([]time.Time, 0, len(list))
+		for _, t := range list {
+			// A reading past the years a recurrence can hold cannot be
+			// an occurrence, nor remove one.
+			if dt := rrule.DateTimeOf(t.In(from)); dt.IsValid() {
+				out = append(out, dt.In(to))
+			}
 		}
 		return out
 	}
 	rec.Zone = zone
 	rec.RDates, rec.ExDates = move(rec.RDates), move(rec.ExDates)
+	if u := rec.Rule.Until; !u.IsZero() {
+		// The instant stays in the member's zone, where its year is that
+		// of the reading; a reading past the years is held at their end.
+		dt := rrule.DateTimeOf(u.In(from))
+		switch {
+		case dt.Date.Year < 1:
+			dt = rrule.DateTime{Date: qun.Date{Year: 1, Month: time.January, Day: 1}}
+		case dt.Date.Year > 9999:
+			dt = rrule.DateTime{Date: qun.Date{Year: 9999, Month: time.December, Day: 31}, Hour: 23, Minute: 59, Second: 59}
+		}
+		rec.Rule.Until = dt.In(to)
+	}
 	return rec
 }
 
@@ -207,9 +244,10 @@ const maxLookahead = 400
 // NextSendTime returns the next send of msg to member after now: the next
 // occurrence of the message's recurrence on the member's clock (at the
 // member's best time, for a best-time message), held to the end of quiet
-// hours, and passed over while a cap or quota is full. It records nothing
-// in the ledger (a nil ledger counts no sends): the host records what it
-// delivers.
+// hours, and passed over while a cap or quota is full. Occurrences that
+// would go at the same instant are one send, as in [Sender.PlanDay]. It
+// records nothing in the ledger; a nil ledger is an empty one (no sends so
+// far): the host records what it delivers.
 func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger *Ledger, profiles Profiles) (Decision, error) {
 	if err := msg.Validate(); err != nil {
 		return Decision{}, fmt.Errorf("calendar: next send time: %w", err)
@@ -222,8 +260,6 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		ledger = NewLedger()
 	}
 	pr := s.p.BestTime.makePrior(profiles.Segments[member.Segment], profiles.Community)
-	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Refused: NoOccurrence, Cap: -1}
-	var first Decision
 	loc := member.Zone.Location()
 	after := now.Add(-1)
 	if msg.BestTime {
@@ -231,88 +267,181 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		// from the start of today.
 		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
 	}
-	tries := 0
 	slot := ledger.slot(member.ID)
+	times := newSendTimes(member.Zone, s.p.Quiet)
+	// cur is the send being gathered: later occurrences at its instant
+	// merge into it, and it is settled when the next send begins. An
+	// admitted send is the answer; a capped one is passed over, and the
+	// first of those is the answer if none is admitted.
+	var cur, first Decision
+	have, skipped, tries := false, 0, 0
+	settle := func() bool {
+		if cur.Refused == Admitted {
+			cur.Skipped = skipped
+			return true
+		}
+		if skipped == 0 {
+			first = cur
+		}
+		skipped++
+		return false
+	}
 	for occ := range sched.After(after) {
 		if tries++; tries > maxLookahead {
 			break
 		}
-		c := s.decide(member, msg, occ, ledger, slot, &pr)
-		if c.Due.Before(now) {
+		d := s.timing(member, msg, occ, &pr, times)
+		if d.Due.Before(now) {
 			continue
 		}
-		if c.Refused == Admitted {
-			c.Skipped = d.Skipped
-			return c, nil
+		if have && d.At.Equal(cur.At) {
+			cur.Merged++
+			continue
 		}
-		if d.Skipped == 0 {
-			first = c
+		if have && settle() {
+			return cur, nil
 		}
-		d.Skipped++
+		s.check(&d, member.Zone, ledger, slot)
+		cur, have = d, true
 	}
-	if d.Skipped > 0 {
-		first.Skipped = d.Skipped
+	if have && settle() {
+		return cur, nil
+	}
+	if skipped > 0 {
+		first.Skipped = skipped
 		return first, nil
 	}
-	return d, nil
+	return Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Refused: NoOccurrence, Cap: -1}, nil
 }
 
-// decide plans one occurrence for one member without recording it.
-func (s *Sender) decide(member Member, msg Message, occ time.Time, ledger *Ledger, slot int32, pr *prior) Decision {
-	loc := member.Zone.Location()
-	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Due: occ, Cap: -1}
+// timing plans when one occurrence goes to one member: its due time (the
+// best hour of its day, for a best-time message) and the time quiet hours
+// allow. It does not look at caps.
+func (s *Sender) timing(member Member, msg Message, occ time.Time, pr *prior, times *sendTimes) Decision {
+	d := Decision{Member: member.ID, Message: msg.ID, Channel: msg.Channel, Occurrence: occ, Due: occ, Cap: -1}
 	if msg.BestTime {
 		day := qun.DateOf(occ)
 		d.BestTime = true
 		d.Best = s.p.BestTime.estimate(member.Activity, pr, day.Weekday())
-		d.Due = d.Best.Clock.On(day, loc)
+		d.Due = times.on(day, d.Best.Clock)
 	}
-	d.At = s.p.Quiet.Defer(d.Due, loc)
+	d.At = times.held(d.Due)
 	d.Deferred = !d.At.Equal(d.Due)
-	cal := qun.Calendar{Zone: member.Zone, WeekStart: s.p.Calendar.WeekStart}
-	if i := capped(s.p.Caps, ledger.logs[slot], msg.Channel, d.At, cal); i >= 0 {
+	return d
+}
+
+// sendTimes works out the instants of sends on one zone's clock: when a
+// clock time falls on a day, and when quiet hours let a send due at an
+// instant go. Both are the same for every member in the zone, so it
+// remembers them: PlanDay works each out once per zone, not once per
+// member.
+type sendTimes struct {
+	loc   *time.Location
+	quiet QuietHours
+	ons   map[dayClock]time.Time
+	helds map[int64]time.Time // by the due instant in Unix seconds
+}
+
+type dayClock struct {
+	day   qun.Date
+	clock Clock
+}
+
+func newSendTimes(zone qun.Zone, quiet QuietHours) *sendTimes {
+	return &sendTimes{loc: zone.Location(), quiet: quiet, ons: map[dayClock]time.Time{}, helds: map[int64]time.Time{}}
+}
+
+// on returns the instant the zone's clock reads c on day.
+func (st *sendTimes) on(day qun.Date, c Clock) time.Time {
+	t, ok := st.ons[dayClock{day, c}]
+	if !ok {
+		t = c.On(day, st.loc)
+		st.ons[dayClock{day, c}] = t
+	}
+	return t
+}
+
+// held returns when a send due at due goes, after quiet hours. Due
+// instants are whole seconds (occurrences and clock times are).
+func (st *sendTimes) held(due time.Time) time.Time {
+	t, ok := st.helds[due.Unix()]
+	if !ok {
+		t = st.quiet.Defer(due, st.loc)
+		st.helds[due.Unix()] = t
+	}
+	return t
+}
+
+// check refuses d if a member cap or a channel quota is full at d.At,
+// without recording it.
+func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
+	cal := qun.Calendar{Zone: zone, WeekStart: s.p.Calendar.WeekStart}
+	if i := ledger.capped(s.p.Caps, slot, d.Channel, d.At, cal); i >= 0 {
 		d.Refused, d.Cap = CappedMember, i
-		return d
+		return
 	}
 	for i, q := range s.p.Quotas {
-		if q.Channel != msg.Channel {
+		if q.Channel != d.Channel {
 			continue
 		}
 		if ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}] >= q.Limit {
 			d.Refused, d.Cap = CappedChannel, i
-			return d
+			return
 		}
 	}
-	return d
 }
 
 // admit records an admitted decision in the ledger.
 func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
-	ledger.record(slot, d.Channel, d.At.Unix())
+	ledger.record(slot, ledger.channel(d.Channel), unixOf(d.At))
 	for i, q := range s.p.Quotas {
 		if q.Channel == d.Channel {
+			if ledger.quotas == nil {
+				ledger.quotas = map[quotaKey]int64{}
+			}
 			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
 		}
 	}
 }
 
 // PlanDay plans every send of the messages to the members on the local day
-// day (each member's own day, in the member's zone): one Decision per
-// occurrence of each message's recurrence that falls on that day, with
-// its time or its refusal. Messages are processed in order, each for every
-// member in order, and the first processed wins what a cap has left (as in
-// Braze). Admitted sends are recorded in the ledger, which must not be nil.
+// day (each member's own day, in the member's zone), with its time or its
+// refusal: one Decision per occurrence of each message's recurrence that
+// falls on that day, except that occurrences that would go to a member at
+// the same instant are one send. A best-time message is thus one send per
+// member on the day, at the best hour, however many times its recurrence
+// occurs that day; occurrences that quiet hours hold to the same end are
+// one send at the end. The send keeps the first of them as its
+// [Decision.Occurrence] and counts the rest in [Decision.Merged].
+//
+// Messages are processed in order, each for every member in order, and
+// the first processed wins what a cap has left (as in Braze). Admitted
+// sends are recorded in the ledger. The ledger must not be nil, since
+// planning records into it (a nil one is refused with [qun.ErrInvalid]; an
+// empty one is [NewLedger]() or a zero Ledger), and day must be a valid
+// date.
+//
+// Sends are merged within one call: a send held past midnight by quiet
+// hours and a send due the next morning in the same quiet hours are two
+// sends at the window's end when the two days are planned by two calls.
 //
 // Recurrences are compiled once per message and zone, so a population in
 // a handful of zones costs little more than its members.
 func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, ledger *Ledger, profiles Profiles) ([]Decision, error) {
+	if ledger == nil {
+		return nil, fmt.Errorf("calendar: plan day: %w", qun.Invalid("ledger", "must not be nil: planning records the sends it admits"))
+	}
+	if !day.IsValid() {
+		return nil, fmt.Errorf("calendar: plan day: %w", qun.Invalid("day", "must be a date"))
+	}
 	for i, m := range messages {
 		if err := m.Validate(); err != nil {
 			return nil, fmt.Errorf("calendar: plan day: %w", qun.Within("messages["+strconv.Itoa(i)+"]", err))
 		}
 	}
 	type zoneDay struct {
-		occ []time.Time
+		occ   []time.Time
+		times *sendTimes
 	}
 	priors := map[string]*prior{}
 	priorOf := func(segment string) *prior {
@@ -340,7 +469,7 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 					return nil, fmt.Errorf("calendar: plan day: message %s: %w", msg.ID, err)
 				}
 				loc := member.Zone.Location()
-				zd = &zoneDay{}
+				zd = &zoneDay{times: newSendTimes(member.Zone, s.p.Quiet)}
 				for occ := range sched.Between(day.Start(loc), day.AddDays(1).Start(loc)) {
 					zd.occ = append(zd.occ, occ)
 				}
@@ -350,11 +479,21 @@ func (s *Sender) PlanDay(day qun.Date, members []Member, messages []Message, led
 			if msg.BestTime {
 				pr = priorOf(member.Segment)
 			}
+			sends := len(out) // this member's sends of msg begin here
 			for _, occ := range zd.occ {
+				d := s.timing(member, msg, occ, pr, zd.times)
+				// Send times never go back as occurrences go forward (a
+				// best-time message's are all the day's best hour; quiet
+				// hours give the earliest instant outside the window), so
+				// a send at the same instant is the last one.
+				if n := len(out); n > sends && out[n-1].At.Equal(d.At) {
+					out[n-1].Merged++
+					continue
+				}
 				if slots[mi] < 0 {
 					slots[mi] = ledger.slot(member.ID)
 				}
-				d := s.decide(member, msg, occ, ledger, slots[mi], pr)
+				s.check(&d, member.Zone, ledger, slots[mi])
 				if d.Refused == Admitted {
 					s.admit(d, ledger, slots[mi])
 				}
