@@ -236,7 +236,9 @@ type Assessment struct {
 }
 
 // Assess measures the churn risk of every member with activity at or
-// before now, the highest risk first (and by member ID among equals).
+// before now, the highest risk first (and by member ID among equals). Like
+// [Churn.Features], it assesses no one from a nil events or with a zero
+// Churn.
 func (c *Churn) Assess(events iter.Seq[qun.Event], now time.Time) []Assessment {
 	features := c.Features(events, now)
 	out := make([]Assessment, 0, len(features))
@@ -252,7 +254,14 @@ func (c *Churn) Assess(events iter.Seq[qun.Event], now time.Time) []Assessment {
 // Features measures the features of every member with activity at or
 // before now. Hosts that fit their own coefficients measure them at a past
 // instant and label each member by whether they churned after it.
+//
+// A nil events holds no activity. A zero Churn, not made with
+// [ChurnModel.Compile], has no windows to measure in: it measures no one,
+// and returns nil.
 func (c *Churn) Features(events iter.Seq[qun.Event], now time.Time) map[qun.MemberID]ChurnFeatures {
+	if events == nil || c.all == 0 {
+		return nil
+	}
 	loc := c.model.Calendar.Location()
 	nowN, _ := nanos(now)
 	clock := newDayClock(loc)
