@@ -344,7 +344,11 @@ func TestZeroSweepModels(t *testing.T) {
 			}
 			x := [][]float64{{0, math.MaxFloat64}, {1, -math.MaxFloat64}, {2, 0}, {3, 1}}
 			y := []bool{false, true, false, true}
-			l, _, err := scoring.FitLogistic(x, y, scoring.FitOptions{C: math.MaxFloat64, MaxIterations: math.MaxInt, Tolerance: math.SmallestNonzeroFloat64})
+			_, _, err = scoring.FitLogistic(x, y, scoring.FitOptions{MaxIterations: math.MaxInt})
+			wantInvalid(t, err)
+			// A tolerance float64 cannot resolve is never met: the fit
+			// runs to its cap, which is bounded.
+			l, _, err := scoring.FitLogistic(x, y, scoring.FitOptions{C: math.MaxFloat64, MaxIterations: scoring.MaxFitIterations, Tolerance: math.SmallestNonzeroFloat64})
 			if err != nil {
 				t.Fatal(err)
 			}

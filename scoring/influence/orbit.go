@@ -193,8 +193,13 @@ func (p Placement) StepName() string {
 }
 
 // Place places every member with an activity in the lookback before now
-// (now − lookback, now], in member ID order.
+// (now − lookback, now], in member ID order. A nil events holds no
+// activity; a zero Orbit, not made with [OrbitRules.Compile], has none to
+// look for. Both place no one.
 func (o *Orbit) Place(events iter.Seq[qun.Event], now time.Time) []Placement {
+	if events == nil {
+		return []Placement{}
+	}
 	type love struct {
 		weight   int
 		activity string
