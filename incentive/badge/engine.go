@@ -15,7 +15,8 @@ import (
 var ErrUnknownBadge = fmt.Errorf("badge: unknown badge: %w", qun.ErrInvalid)
 
 // Engine is a compiled [Set]. It is immutable, so one Engine serves any
-// number of goroutines.
+// number of goroutines. The zero Engine is that of an empty set: it grants
+// nothing, and refuses every badge by name with [ErrUnknownBadge].
 type Engine struct {
 	set  Set
 	byID map[string]int
