@@ -111,6 +111,10 @@ type Attribution struct {
 //
 // A Graph is not safe for concurrent use; a host serializes the calls for
 // one community.
+//
+// The zero Graph, not made with [NewGraph], refuses every record (Send,
+// Touch, Join, Observe and Refund) with an error matching [qun.ErrInvalid],
+// and reads as a graph of no one.
 type Graph struct {
 	community string
 	p         Program
@@ -257,8 +261,12 @@ func (g *Graph) above(a, u int32) bool {
 // Send records n invitations sent by the inviter (shares, messages,
 // posters handed out), for the metrics: they are the "invites sent" of
 // the viral coefficient. Hosts that do not record sends still get K; see
-// [Viral].
+// [Viral]. An inviter's count of sends stops at the largest int64 rather
+// than overflowing.
 func (g *Graph) Send(inviter qun.MemberID, n int64) error {
+	if err := g.made(); err != nil {
+		return fmt.Errorf("referral: send: %w", err)
+	}
 	if err := inviter.Validate(); err != nil {
 		return fmt.Errorf("referral: send: %w", qun.Within("inviter", err))
 	}
@@ -267,7 +275,15 @@ func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 	}
 	i := g.intern(inviter)
 	g.nodes[i].flags |= inviterFlag
-	g.nodes[i].sent += n
+	g.nodes[i].sent = addSat(g.nodes[i].sent, n)
+	return nil
+}
+
+// made refuses a zero Graph, which has no community.
+func (g *Graph) made() error {
+	if g.community == "" {
+		return qun.Invalid("", "the Graph was not made with NewGraph")
+	}
 	return nil
 }
 
@@ -276,6 +292,9 @@ func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 // (a member is attributed once) but still counts for the inviter's
 // metrics.
 func (g *Graph) Touch(t Touch) error {
+	if err := g.made(); err != nil {
+		return fmt.Errorf("referral: touch: %w", err)
+	}
 	if !t.valid() {
 		return fmt.Errorf("referral: touch: %w", t.Validate())
 	}
@@ -312,6 +331,9 @@ func (g *Graph) Touch(t Touch) error {
 // back) keeps their first attribution: Join returns it, flagged Duplicate,
 // and changes nothing.
 func (g *Graph) Join(member qun.MemberID, now time.Time) (Attribution, error) {
+	if err := g.made(); err != nil {
+		return Attribution{}, fmt.Errorf("referral: join: %w", err)
+	}
 	if !isName(string(member)) {
 		return Attribution{}, fmt.Errorf("referral: join: %w", qun.Within("member", member.Validate()))
 	}

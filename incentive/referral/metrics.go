@@ -2,6 +2,7 @@ package referral
 
 import (
 	"iter"
+	"math"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -81,7 +82,7 @@ type viralSum struct {
 func (s *viralSum) add(g *Graph, i int32) {
 	n := &g.nodes[i]
 	s.v.Members++
-	s.v.Sent += max(n.sent, n.accepted)
+	s.v.Sent = addSat(s.v.Sent, max(n.sent, n.accepted))
 	s.v.Accepted += n.accepted
 	s.v.Activated += n.activated
 }
@@ -115,9 +116,13 @@ func (s *viralSum) result() Viral {
 }
 
 // Viral returns the viral coefficient of the given members (each once);
-// members the graph does not know count as members who brought no one.
+// members the graph does not know count as members who brought no one. A
+// nil members holds no one.
 func (g *Graph) Viral(members iter.Seq[qun.MemberID]) Viral {
 	var s viralSum
+	if members == nil {
+		return s.result()
+	}
 	in := make(map[int32]bool)
 	for m := range members {
 		i, ok := g.ids[m]
@@ -276,4 +281,13 @@ func (g *Graph) Tree() Tree {
 		t.Depth = len(t.Generations) - 1
 	}
 	return t
+}
+
+// addSat adds two counts that are not negative, stopping at the largest
+// int64 rather than overflowing.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
