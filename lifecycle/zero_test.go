@@ -1,11 +1,13 @@
 package lifecycle_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,7 +258,7 @@ func TestZeroSweepMembers(t *testing.T) {
 		{"ClassifyAll/empty, extreme and mismatched columns", func(t *testing.T) {
 			c := classifier(t, local)
 			dst, err := c.ClassifyAll(nil, lifecycle.Population{}, nowSweep)
-			if err != nil || len(dst) != 0 {
+			if err != nil || len(dst) != 0 || (lifecycle.Population{}).Len() != 0 {
 				t.Errorf("ClassifyAll(empty) = %v, %v", dst, err)
 			}
 			pop := lifecycle.Population{
@@ -318,6 +320,12 @@ func TestZeroSweepJourneyAndLadder(t *testing.T) {
 			}
 			if got := d.Reached(negative); got != lifecycle.Acquisition {
 				t.Errorf("Reached(negative) = %v", got)
+			}
+			if got := j.Met(extreme); !got.Has(lifecycle.Acquisition) {
+				t.Errorf("Met(extreme) by the zero Journey = %v", got)
+			}
+			if got := (lifecycle.LadderFacts{FrontEnd: math.MinInt64, Premium: -1}).Top(); got != 0 {
+				t.Errorf("Top of negative purchases = %v", got)
 			}
 		}},
 		{"Journey.Funnel/nil and empty", func(t *testing.T) {
@@ -479,6 +487,9 @@ func TestZeroSweepStages(t *testing.T) {
 			if r.Of(0) != 0 || r.Of(200) != 0 {
 				t.Error("runs of no stage")
 			}
+			if _, err := (lifecycle.StageRuns{math.MinInt, math.MaxInt}).MarshalJSON(); err != nil {
+				t.Error(err)
+			}
 			wantInvalid(t, r.UnmarshalJSON([]byte(`{"nowhere":1}`)))
 			wantInvalid(t, r.UnmarshalJSON([]byte(`{"growth":-1}`)))
 			wantInvalid(t, lifecycle.Cadence{}.Validate())
@@ -488,6 +499,58 @@ func TestZeroSweepStages(t *testing.T) {
 			}
 			if err := (lifecycle.Playbook{}).Validate(); err == nil {
 				t.Error("the zero Playbook, with no review cadence, is valid")
+			}
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(lifecycle.Journey),
+		new(lifecycle.Ladder),
+		new(lifecycle.MemberRules),
+		new(lifecycle.StageModel),
+		new(lifecycle.StageRuns),
+		new(lifecycle.StageState),
+	}
+	validators := []interface{ Validate() error }{
+		lifecycle.Cadence{},
+		lifecycle.Journey{},
+		lifecycle.Ladder{},
+		lifecycle.MemberRules{},
+		lifecycle.Playbook{},
+		lifecycle.Snapshot{},
+		lifecycle.StageModel{},
+		lifecycle.Threshold{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
 			}
 		}},
 	})

@@ -2,11 +2,13 @@ package scoring_test
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,6 +362,9 @@ func TestZeroSweepModels(t *testing.T) {
 			if p := l.Predict(nil); p != 0.5 {
 				t.Errorf("Predict = %v", p)
 			}
+			if z := (scoring.Logistic{Intercept: 1, Coefficients: []float64{2, 3}}).LogOdds([]float64{1, 1, 1, 1}); z != 6 {
+				t.Errorf("LogOdds with more features than coefficients = %v", z)
+			}
 			if got := scoring.Calibrate(nil, nil, 0); got != nil {
 				t.Errorf("Calibrate(nil) = %v", got)
 			}
@@ -455,6 +460,56 @@ func TestZeroSweepModels(t *testing.T) {
 			}
 			for _, now := range []time.Time{{}, yearOne, year9999} {
 				m.Measure(slices.Values(farEvents()), now)
+			}
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(scoring.ChurnModel),
+		new(scoring.EngagementRules),
+		new(scoring.FitOptions),
+		new(scoring.HealthRules),
+		new(scoring.IntentRules),
+		new(scoring.MeasureRules),
+	}
+	validators := []interface{ Validate() error }{
+		scoring.ChurnModel{},
+		scoring.EngagementRules{},
+		scoring.FitOptions{},
+		scoring.HealthRules{},
+		scoring.IntentRules{},
+		scoring.MeasureRules{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
 			}
 		}},
 	})

@@ -1,10 +1,12 @@
 package draw_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,10 +177,62 @@ func TestZeroSweepDraw(t *testing.T) {
 			wantInvalid(t, salt.UnmarshalText([]byte("z")))
 			_, err := draw.StockOut(200).MarshalText()
 			wantInvalid(t, err)
+			if draw.StockOut(200).String() == "" {
+				t.Error("an empty name")
+			}
 			var so draw.StockOut
 			wantInvalid(t, so.UnmarshalText([]byte("x")))
 			wantInvalid(t, draw.Prize{}.Validate())
 			wantInvalid(t, draw.Points{}.Validate())
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(draw.Commitment),
+		new(draw.Entry),
+		new(draw.Limit),
+		new(draw.Pity),
+		new(draw.Points),
+		new(draw.Pool),
+		new(draw.Prize),
+		new(draw.Reveal),
+	}
+	validators := []interface{ Validate() error }{
+		draw.Points{},
+		draw.Pool{},
+		draw.Prize{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
+			}
 		}},
 	})
 }

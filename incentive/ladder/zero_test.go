@@ -1,10 +1,12 @@
 package ladder_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,6 +179,12 @@ func TestZeroSweepLadder(t *testing.T) {
 			for _, w := range []ladder.Window{{Last: math.MinInt64}, {Months: -1}, {Months: math.MaxInt}, {Period: 200}, {Last: 1, Months: 1}} {
 				wantInvalid(t, w.Validate())
 			}
+			if !(ladder.Window{}).IsAllTime() || (ladder.Window{Months: math.MinInt}).IsAllTime() {
+				t.Error("IsAllTime")
+			}
+			if _, err := ladder.Compile(ladder.Discourse()); err != nil {
+				t.Error(err)
+			}
 			if _, ok := (ladder.Window{}).Start(nowSweep, qun.Calendar{}); ok {
 				t.Error("the zero Window has a start")
 			}
@@ -197,6 +205,49 @@ func TestZeroSweepLadder(t *testing.T) {
 			wantInvalid(t, k.UnmarshalText(nil))
 			if ladder.Change(200).String() == "" || ladder.Code(200).String() == "" || (ladder.Decision{}).Explain() == "" {
 				t.Error("an empty description")
+			}
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(ladder.Ladder),
+		new(ladder.Lock),
+		new(ladder.State),
+	}
+	validators := []interface{ Validate() error }{
+		ladder.Ladder{},
+		ladder.Window{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
 			}
 		}},
 	})

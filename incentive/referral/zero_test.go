@@ -1,11 +1,13 @@
 package referral_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,6 +190,9 @@ func TestZeroSweepReferral(t *testing.T) {
 				_, err := m.MarshalText()
 				wantInvalid(t, err)
 			}
+			if referral.Model(200).String() == "" || referral.Reason(200).String() == "" {
+				t.Error("an empty name")
+			}
 			var m referral.Model
 			wantInvalid(t, m.UnmarshalText([]byte("x")))
 			var r referral.Reason
@@ -195,6 +200,55 @@ func TestZeroSweepReferral(t *testing.T) {
 			wantInvalid(t, referral.Touch{}.Validate())
 			wantInvalid(t, referral.Milestone{}.Validate())
 			wantInvalid(t, referral.Cap{}.Validate())
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(referral.Cap),
+		new(referral.Credit),
+		new(referral.Milestone),
+		new(referral.Program),
+		new(referral.Reward),
+		new(referral.Touch),
+	}
+	validators := []interface{ Validate() error }{
+		referral.Cap{},
+		referral.Credit{},
+		referral.Milestone{},
+		referral.Program{},
+		referral.Touch{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
+			}
 		}},
 	})
 }

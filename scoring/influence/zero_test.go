@@ -1,11 +1,13 @@
 package influence_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,6 +242,9 @@ func TestZeroSweepOrbit(t *testing.T) {
 			if c != (influence.Census{}) {
 				t.Errorf("CensusOf(unknown levels and staff) = %v", c)
 			}
+			if c := influence.OrbitGravity().Commitment(influence.Census{}); c != 0 {
+				t.Errorf("Commitment of no one = %v", c)
+			}
 			var zero influence.GravityWeights
 			if g := zero.Gravity(influence.Census{}, influence.Census{}); g != 0 {
 				t.Errorf("Gravity of nothing = %v", g)
@@ -251,6 +256,52 @@ func TestZeroSweepOrbit(t *testing.T) {
 			}
 			if influence.Level(0).String() == "" {
 				t.Error("an empty level name")
+			}
+		}},
+	})
+}
+
+// garbageJSON is text that no configuration or state reads: empty, the
+// wrong kind of value, an unknown field, a number beyond float64, cut
+// short, and nested far deeper than any real document.
+var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
+
+// TestZeroSweepJSON reads garbage into every type with a strict JSON form,
+// and validates the zero value of every type with a Validate method: no
+// panic, and every refusal matches qun.ErrInvalid.
+func TestZeroSweepJSON(t *testing.T) {
+	decoders := []json.Unmarshaler{
+		new(influence.GraphRules),
+		new(influence.KOLRules),
+		new(influence.OrbitRules),
+		new(influence.PageRank),
+	}
+	validators := []interface{ Validate() error }{
+		influence.GraphRules{},
+		influence.KOLRules{},
+		influence.OrbitRules{},
+		influence.PageRank{},
+	}
+	sweep(t, []sweepCase{
+		{"UnmarshalJSON/garbage", func(t *testing.T) {
+			for _, d := range decoders {
+				for _, in := range garbageJSON {
+					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
+					}
+				}
+				for _, in := range []string{"null", "{}"} {
+					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
+						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
+					}
+				}
+			}
+		}},
+		{"Validate/zero values", func(t *testing.T) {
+			for _, v := range validators {
+				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
+					t.Errorf("%T{}.Validate() = %v", v, err)
+				}
 			}
 		}},
 	})
