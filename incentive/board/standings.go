@@ -221,7 +221,7 @@ func (s *Standings) Around(id string, k int) []Entry {
 		return nil
 	}
 	row := s.tree.rank(&key)
-	k = max(k, 0)
+	k = min(max(k, 0), s.tree.size) // no more neighbours than entries, and no overflow
 	from := max(row-k, 0)
 	return s.Range(from, row-from+k+1)
 }

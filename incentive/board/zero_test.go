@@ -169,7 +169,9 @@ func TestZeroSweepBoard(t *testing.T) {
 						for _, e := range s.Top(math.MaxInt) {
 							e.Score()
 						}
-						s.Around("lin", math.MaxInt)
+						if _, ok := s.Lookup("lin"); ok && len(s.Around("lin", math.MaxInt)) != s.Len() {
+							t.Errorf("Around(lin, 2^63−1) = %d entries, want all %d", len(s.Around("lin", math.MaxInt)), s.Len())
+						}
 						s.Around("lin", math.MinInt)
 						s.Range(math.MaxInt, math.MaxInt)
 					}
