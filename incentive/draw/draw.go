@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -167,9 +168,11 @@ func New(community string, p Pool, seed Seed) (*Draw, error) {
 }
 
 // Grow makes room for at least n more entries and members, so that a
-// long draw does not grow its tables piecemeal.
+// long draw does not grow its tables piecemeal. It ignores an n that would
+// take the draw past the 2^31−1 entries it can number, as it does an n of
+// zero or less.
 func (d *Draw) Grow(n int) {
-	if n <= 0 {
+	if n <= 0 || n > math.MaxInt32-len(d.records) {
 		return
 	}
 	if len(d.keys) == 0 {

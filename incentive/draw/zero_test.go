@@ -236,3 +236,15 @@ func TestZeroSweepJSON(t *testing.T) {
 		}},
 	})
 }
+
+func TestZeroSweepGrow(t *testing.T) {
+	sweep(t, []sweepCase{
+		{"Grow/extreme", func(t *testing.T) {
+			d := newDraw(t, sweepPool())
+			d.Grow(math.MaxInt)
+			if _, err := d.Enter(entry("k", "lin"), nowSweep); err != nil {
+				t.Error(err)
+			}
+		}},
+	})
+}

@@ -3,6 +3,7 @@ package referral
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -210,16 +211,18 @@ func NewGraph(community string, p Program) (*Graph, error) {
 }
 
 // Grow makes room for at least members more members and touches more
-// touches, so that a bulk load does not grow the graph piecemeal.
+// touches, so that a bulk load does not grow the graph piecemeal. It
+// ignores a count that would take the graph past the 2^31−1 members or
+// touches it can number, as it does one of zero or less.
 func (g *Graph) Grow(members, touches int) {
-	if members > 0 {
+	if members > 0 && members <= math.MaxInt32-len(g.nodes) {
 		g.nodes = slices.Grow(g.nodes, members)
 		g.names = slices.Grow(g.names, members)
 		if len(g.ids) == 0 {
 			g.ids = make(map[qun.MemberID]int32, members)
 		}
 	}
-	if touches > 0 {
+	if touches > 0 && touches <= math.MaxInt32-len(g.touches) {
 		g.touches = slices.Grow(g.touches, touches)
 	}
 }

@@ -252,3 +252,15 @@ func TestZeroSweepJSON(t *testing.T) {
 		}},
 	})
 }
+
+func TestZeroSweepGrow(t *testing.T) {
+	sweep(t, []sweepCase{
+		{"Grow/extreme", func(t *testing.T) {
+			g := newGraph(t, program())
+			g.Grow(math.MaxInt, math.MaxInt)
+			if _, err := g.Join("bo", nowSweep); err != nil {
+				t.Error(err)
+			}
+		}},
+	})
+}
