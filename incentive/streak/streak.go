@@ -74,8 +74,8 @@ type Run struct {
 	To   qun.Date `json:"to"`
 	// Days is the number of days in the run checked in or made up: from
 	// 1 to the days from From to To. The engine reads a stored value
-	// beyond those bounds, which only a damaged store can hold, as the
-	// nearest bound within them.
+	// below 0 as 0 and one above the days from From to To as that many:
+	// values only a damaged store can hold.
 	Days int `json:"days"`
 }
 
