@@ -74,8 +74,8 @@ type Run struct {
 	To   qun.Date `json:"to"`
 	// Days is the number of days in the run checked in or made up: from
 	// 1 to the days from From to To. The engine reads a stored value
-	// below 0 as 0 and one above the days from From to To as that many:
-	// values only a damaged store can hold.
+	// below 0 as 0 and one above 2^31−1 as 2^31−1, so that no count it
+	// adds to overflows: values only a damaged store can hold.
 	Days int `json:"days"`
 }
 
@@ -112,8 +112,8 @@ func (s State) Current() int {
 }
 
 // counted returns r.Days as far as a stored run can be trusted: from 0 to
-// the number of days from From to To.
-func (r Run) counted() int { return min(max(r.Days, 0), max(r.To.DaysSince(r.From)+1, 0)) }
+// 2^31−1, a bound that costs no date arithmetic on the check-in path.
+func (r Run) counted() int { return min(max(r.Days, 0), math.MaxInt32) }
 
 // Result is what a check-in or a make-up did.
 type Result struct {
@@ -406,8 +406,8 @@ func (e *Engine) GrantMakeUps(s State, n int) (State, int) {
 }
 
 // clone copies s for an operation to change, with its counts brought to
-// zero if a state read from storage says less, and each run's days to
-// what its dates can hold (see [Run.Days]).
+// zero if a state read from storage says less, and each run's days within
+// the bounds [Run.Days] gives.
 func (s State) clone() State {
 	s.Freezes, s.MakeUps = max(s.Freezes, 0), max(s.MakeUps, 0)
 	s.Longest, s.Total = max(s.Longest, 0), max(s.Total, 0)
