@@ -264,8 +264,8 @@ func (g *Graph) above(a, u int32) bool {
 // Send records n invitations sent by the inviter (shares, messages,
 // posters handed out), for the metrics: they are the "invites sent" of
 // the viral coefficient. Hosts that do not record sends still get K; see
-// [Viral]. An inviter's count of sends stops at the largest int64 rather
-// than overflowing.
+// [Viral]. An inviter's count of sends stops at maxSends (2^32−1), so
+// that the sums the metrics take over every member never overflow.
 func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 	if err := g.made(); err != nil {
 		return fmt.Errorf("referral: send: %w", err)
@@ -278,9 +278,13 @@ func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 	}
 	i := g.intern(inviter)
 	g.nodes[i].flags |= inviterFlag
-	g.nodes[i].sent = addSat(g.nodes[i].sent, n)
+	g.nodes[i].sent += min(n, maxSends-g.nodes[i].sent)
 	return nil
 }
+
+// maxSends bounds an inviter's count of sends: summed over the 2^31
+// members a graph can number, the counts stay within an int64.
+const maxSends = 1<<32 - 1
 
 // made refuses a zero Graph, which has no community.
 func (g *Graph) made() error {

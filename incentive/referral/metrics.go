@@ -2,7 +2,6 @@ package referral
 
 import (
 	"iter"
-	"math"
 	"time"
 
 	"github.com/qunkit/qun"
@@ -82,7 +81,7 @@ type viralSum struct {
 func (s *viralSum) add(g *Graph, i int32) {
 	n := &g.nodes[i]
 	s.v.Members++
-	s.v.Sent = addSat(s.v.Sent, max(n.sent, n.accepted))
+	s.v.Sent += max(n.sent, n.accepted) // at most 2^32−1 each: see Graph.Send
 	s.v.Accepted += n.accepted
 	s.v.Activated += n.activated
 }
@@ -281,13 +280,4 @@ func (g *Graph) Tree() Tree {
 		t.Depth = len(t.Generations) - 1
 	}
 	return t
-}
-
-// addSat adds two counts that are not negative, stopping at the largest
-// int64 rather than overflowing.
-func addSat(a, b int64) int64 {
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
 }

@@ -127,8 +127,8 @@ func TestZeroSweepReferral(t *testing.T) {
 			if err := g.Send("ann", math.MaxInt64); err != nil && !errors.Is(err, qun.ErrInvalid) {
 				t.Fatal(err)
 			}
-			if s := g.Inviter("ann"); s.Sent < 0 {
-				t.Errorf("sent %d invitations", s.Sent)
+			if s := g.Inviter("ann"); s.Sent != 1<<32-1 {
+				t.Errorf("sent %d invitations, want the 2^32−1 a count stops at", s.Sent)
 			}
 			for _, at := range []time.Time{{}, yearOne, year9999} {
 				wantInvalid(t, g.Touch(referral.Touch{Inviter: "ann", Invitee: "bo", Time: at}))
