@@ -195,7 +195,9 @@ func (c *Churn) Model() ChurnModel {
 
 // Risk returns the churn risk of a member with the features f, in [0, 1],
 // and the factors behind it, the one that raises the risk most first. A
-// feature that is NaN is read as 0, its steady value.
+// feature that is NaN is read as 0, its steady value. A zero Churn, not
+// made with [ChurnModel.Compile], has an intercept and coefficients of
+// zero: every risk is 0.5, with no effects.
 func (c *Churn) Risk(f ChurnFeatures) (float64, []Factor) {
 	m := c.model
 	factors := []Factor{

@@ -304,8 +304,8 @@ func TestZeroSweepModels(t *testing.T) {
 				t.Errorf("Assess of the zero Churn = %v", got)
 			}
 			for _, f := range features {
-				if r, _ := c.Risk(f); math.IsNaN(r) {
-					t.Errorf("Risk(%+v) = NaN", f)
+				if r, _ := c.Risk(f); r != 0.5 {
+					t.Errorf("Risk(%+v) by the zero Churn = %v, want 0.5", f, r)
 				}
 			}
 			c.Model()
