@@ -16,6 +16,9 @@ import (
 // zone, when counting local days), so that classifying a member is a few
 // integer comparisons: a member is within a window exactly when the
 // relevant instant is at or after the window's cut-off.
+// The zero Classifier, not made with [NewClassifier], classifies no one:
+// Classify returns 0, and ClassifyAll refuses with an error matching
+// [qun.ErrInvalid].
 type Classifier struct {
 	rules MemberRules
 	zone  *time.Location

@@ -164,6 +164,7 @@ type Factor struct {
 }
 
 // Churn is a compiled [ChurnModel]. It is safe for concurrent use.
+// The zero Churn, not made with [ChurnModel.Compile], measures no one.
 type Churn struct {
 	model                 ChurnModel
 	byName                map[string][]qun.EventFilter

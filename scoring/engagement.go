@@ -122,6 +122,8 @@ func (r *EngagementRules) UnmarshalJSON(data []byte) error {
 // time into a member's [Score], merges scores, reads them at any instant,
 // and scores tables of events in bulk ([Engagement.ScoreTable]). It is
 // safe for concurrent use.
+// The zero Engagement, not made with [EngagementRules.Compile], has no
+// kinds: it credits nothing, and refuses to score in bulk.
 type Engagement struct {
 	rules       EngagementRules
 	decay       qun.Decay

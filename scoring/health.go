@@ -216,6 +216,8 @@ func (r *HealthRules) UnmarshalJSON(data []byte) error {
 }
 
 // Health is compiled [HealthRules]. It is safe for concurrent use.
+// The zero Health, not made with [HealthRules.Compile], refuses to
+// assess.
 type Health struct {
 	rules HealthRules
 }

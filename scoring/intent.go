@@ -82,6 +82,7 @@ func (r *IntentRules) UnmarshalJSON(data []byte) error {
 }
 
 // Intent is compiled [IntentRules]. It is safe for concurrent use.
+// The zero Intent, not made with [IntentRules.Compile], finds no leads.
 type Intent struct {
 	rules   IntentRules
 	tally   tally

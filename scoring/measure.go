@@ -138,6 +138,7 @@ func (r *MeasureRules) UnmarshalJSON(data []byte) error {
 }
 
 // Meter is compiled [MeasureRules]. It is safe for concurrent use.
+// The zero Meter, not made with [MeasureRules.Compile], credits no one.
 type Meter struct {
 	rules MeasureRules
 	tally tally

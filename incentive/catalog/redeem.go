@@ -19,6 +19,8 @@ import (
 // redemptions. It is pure: a decision depends only on the request, the
 // state the host passes and the time, and changes nothing; the host
 // applies it. An Engine is safe for concurrent use.
+// The zero Engine, not made with [Compile], has no items: it refuses
+// every request with [ErrUnknownItem].
 type Engine struct {
 	community string
 	c         Catalog

@@ -24,6 +24,9 @@ var (
 
 // Engine is a compiled [Ladder]. It is immutable, so one Engine serves any
 // number of goroutines.
+// The zero Engine, not made with [Compile], has no levels: Evaluate and
+// Review refuse with an error matching [qun.ErrInvalid], and Distance
+// with [ErrUnknownLevel].
 type Engine struct {
 	ladder  Ladder
 	levels  []clevel

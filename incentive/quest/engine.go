@@ -17,6 +17,9 @@ var ErrUnknownQuest = fmt.Errorf("quest: unknown quest: %w", qun.ErrInvalid)
 
 // Engine is a compiled [Center]. It is immutable, so one Engine serves any
 // number of goroutines.
+// The zero Engine, not made with [Compile], knows no quest: Start and
+// Status refuse every one with [ErrUnknownQuest], and Apply refuses every
+// event with an error matching [qun.ErrInvalid].
 type Engine struct {
 	center Center
 	byID   map[string]int

@@ -116,6 +116,8 @@ func (p Plan) Validate() error {
 
 // PlanEngine is a compiled [Plan]. It is immutable, so one PlanEngine
 // serves any number of goroutines.
+// The zero PlanEngine, not made with [CompilePlan], refuses every
+// progress with an error matching [qun.ErrInvalid].
 type PlanEngine struct {
 	plan Plan
 }

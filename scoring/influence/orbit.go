@@ -123,6 +123,7 @@ func (r *OrbitRules) UnmarshalJSON(data []byte) error {
 }
 
 // Orbit is compiled [OrbitRules]. It is safe for concurrent use.
+// The zero Orbit, not made with [OrbitRules.Compile], places no one.
 type Orbit struct {
 	rules    OrbitRules
 	byName   map[string][]int
