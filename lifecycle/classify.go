@@ -16,6 +16,9 @@ import (
 // zone, when counting local days), so that classifying a member is a few
 // integer comparisons: a member is within a window exactly when the
 // relevant instant is at or after the window's cut-off.
+// The zero Classifier, not made with [NewClassifier], classifies no one:
+// Classify returns 0, and ClassifyAll refuses with an error matching
+// [qun.ErrInvalid].
 type Classifier struct {
 	rules MemberRules
 	zone  *time.Location
@@ -31,6 +34,10 @@ func NewClassifier(rules MemberRules) (*Classifier, error) {
 
 // Rules returns the rules the classifier was compiled from.
 func (c *Classifier) Rules() MemberRules { return c.rules }
+
+// made reports whether c was made by NewClassifier, whose rules have a
+// positive silence window; the zero Classifier's is zero.
+func (c *Classifier) made() bool { return c.rules.SilentAfter > 0 }
 
 // none stands for a missing instant: before every cut-off.
 const none = math.MinInt64
@@ -95,8 +102,12 @@ func (c *Classifier) cutTimes(now time.Time, loc *time.Location) [4]time.Time {
 
 // Classify returns the state of the member with facts f at now. Times are
 // compared to the nanosecond; see the package overview for the rules and
-// their boundaries.
+// their boundaries. A zero Classifier, not made with [NewClassifier], has
+// no windows to classify by: it returns 0, not yet classified.
 func (c *Classifier) Classify(f Facts, now time.Time) MemberState {
+	if !c.made() {
+		return 0
+	}
 	loc := f.Location
 	if loc == nil {
 		loc = c.zone
@@ -163,10 +174,13 @@ func (p Population) Len() int { return len(p.Joined) }
 // For every member whose instants are whole seconds, it decides exactly as
 // [Classifier.Classify] does. It refuses columns of unequal lengths and
 // zone indexes beyond Zones with an error matching [qun.ErrInvalid],
-// before classifying anyone.
+// before classifying anyone; so does a zero Classifier, not made with
+// [NewClassifier].
 func (c *Classifier) ClassifyAll(dst []MemberChange, pop Population, now time.Time) ([]MemberChange, error) {
 	n := len(pop.Joined)
 	switch {
+	case !c.made():
+		return dst, fmt.Errorf("lifecycle: classify: %w", qun.Invalid("", "the Classifier was not made with NewClassifier"))
 	case len(pop.LastActive) != n:
 		return dst, c.columnError("last_active", len(pop.LastActive), n)
 	case len(pop.State) != n:

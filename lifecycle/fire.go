@@ -153,7 +153,8 @@ func (e *CycleError[S]) Is(target error) bool { return target == ErrCycle }
 // not an error. Fire does not follow automatic transitions; call
 // [Machine.Settle] after it for that.
 //
-// Fire does not allocate, except to build an error.
+// Fire does not allocate, except to build an error. A zero Machine, not
+// made with [NewMachine], refuses every state with ErrUnknownState.
 func (m *Machine[S, T, C]) Fire(state S, trigger T, ctx C, now time.Time) (Transition[S, T], error) {
 	si, ti := m.states.find(state), m.triggers.find(trigger)
 	if si >= 0 && ti >= 0 {
@@ -204,7 +205,8 @@ func (m *Machine[S, T, C]) Permits(state S, trigger T, ctx C, now time.Time) boo
 
 // Step takes at most one automatic transition from state: the one of
 // highest priority whose guards pass. It reports false, and no error, when
-// none does. Like Fire, it does not allocate.
+// none does. Like Fire, it does not allocate, and a zero Machine refuses
+// every state with [ErrUnknownState].
 func (m *Machine[S, T, C]) Step(state S, ctx C, now time.Time) (Transition[S, T], bool, error) {
 	si := m.states.find(state)
 	if si < 0 {
@@ -230,7 +232,14 @@ func (m *Machine[S, T, C]) Step(state S, ctx C, now time.Time) (Transition[S, T]
 // many transitions as the machine has states, since by then a state must
 // have repeated, and returns a [*CycleError] with the path instead of
 // hanging; it returns no transitions then.
+//
+// A zero Machine, not made with [NewMachine], has no states: like Fire and
+// Step, Settle refuses every state with an error that says so, matching
+// [ErrUnknownState] and [qun.ErrInvalid].
 func (m *Machine[S, T, C]) Settle(state S, ctx C, now time.Time) ([]Transition[S, T], error) {
+	if len(m.states.keys) == 0 {
+		return nil, m.unknownState(state)
+	}
 	var taken []Transition[S, T]
 	cur := state
 	for len(taken) < len(m.states.keys) {
@@ -270,10 +279,14 @@ func (a *arc[S, C]) pass(ctx C, now time.Time) bool {
 	return true
 }
 
-// unknownState builds the error for a state the machine does not have.
+// unknownState builds the error for a state the machine does not have;
+// the zero Machine has none at all.
 //
 //go:noinline
 func (m *Machine[S, T, C]) unknownState(state S) error {
+	if len(m.states.keys) == 0 {
+		return &refused{"lifecycle: the Machine was not made with NewMachine: it has no states", ErrUnknownState}
+	}
 	return &refused{fmt.Sprintf("lifecycle: %v is not a state of this machine", state), ErrUnknownState}
 }
 

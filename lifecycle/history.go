@@ -33,8 +33,12 @@ type Record[S, T comparable] struct {
 // path, not the guards; it is how a host verifies that stored states were
 // reached legitimately, after a migration or before trusting an import.
 // The first problem found is returned as a [*qun.ValidationError] naming
-// the record, as "[3].to".
+// the record, as "[3].to". A zero Machine, not made with [NewMachine],
+// refuses every history.
 func (m *Machine[S, T, C]) Replay(start S, history []Record[S, T]) (S, error) {
+	if len(m.states.keys) == 0 {
+		return start, fmt.Errorf("lifecycle: replay: %w", qun.Invalid("", "the Machine was not made with NewMachine: it has no states"))
+	}
 	if m.states.find(start) < 0 {
 		return start, fmt.Errorf("lifecycle: replay: %w", qun.Invalid("", "the start %v is not a state of this machine", start))
 	}

@@ -191,11 +191,14 @@ func (j Journey) Reached(f JourneyFacts) Milestone {
 // Counts never increase from one milestone to the next.
 type JourneyFunnel [Referral + 1]int64
 
-// Funnel counts the members of facts by [Journey.Reached].
+// Funnel counts the members of facts by [Journey.Reached]. A nil facts
+// holds no members.
 func (j Journey) Funnel(facts iter.Seq[JourneyFacts]) JourneyFunnel {
 	var at [Referral + 1]int64
-	for f := range facts {
-		at[j.Reached(f)]++
+	if facts != nil {
+		for f := range facts {
+			at[j.Reached(f)]++
+		}
 	}
 	var out JourneyFunnel
 	var sum int64

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
 
 	"github.com/qunkit/qun"
@@ -178,11 +179,25 @@ func (f LadderFacts) Top() Rung {
 	return 0
 }
 
-// IsTrueFan reports whether f meets the true-fan bar.
+// IsTrueFan reports whether f meets the true-fan bar. It counts the
+// purchases on every rung, a negative count as none, so that no count is
+// too large to add up.
 func (t TrueFan) IsTrueFan(f LadderFacts) bool {
 	return f.Top() >= t.MinRung && t.MinRung.IsValid() &&
-		f.FrontEnd+f.Profit+f.Premium >= t.MinPurchases &&
+		purchases(f) >= t.MinPurchases &&
 		f.Spend.Cmp(t.MinSpend) >= 0
+}
+
+// purchases adds up f's purchases on every rung, negative counts as none,
+// stopping at the largest int64 rather than overflowing.
+func purchases(f LadderFacts) int64 {
+	var n int64
+	for _, k := range [...]int64{f.FrontEnd, f.Profit, f.Premium} {
+		if k > 0 {
+			n += min(k, math.MaxInt64-n)
+		}
+	}
+	return n
 }
 
 // LadderCounts counts members on the ladder. At[r] counts those whose top
@@ -197,13 +212,15 @@ type LadderCounts struct {
 	TrueFans int64 `json:"true_fans"`
 }
 
-// Count tallies members on the ladder.
+// Count tallies members on the ladder. A nil members holds none.
 func (t TrueFan) Count(members iter.Seq[LadderFacts]) LadderCounts {
 	var c LadderCounts
-	for f := range members {
-		c.At[f.Top()]++
-		if t.IsTrueFan(f) {
-			c.TrueFans++
+	if members != nil {
+		for f := range members {
+			c.At[f.Top()]++
+			if t.IsTrueFan(f) {
+				c.TrueFans++
+			}
 		}
 	}
 	var sum int64

@@ -99,6 +99,9 @@ type TransitionSpec[S, T comparable] struct {
 // candidate transitions, each carrying its guard functions and the guard
 // and effect names it returns. Firing a trigger is two index lookups, the
 // guard calls and a copy of the result: it does not allocate.
+//
+// The zero Machine, not made with [NewMachine], has no states: it refuses
+// every state with [ErrUnknownState] and draws empty diagrams.
 type Machine[S, T comparable, C any] struct {
 	initial  S
 	states   index[S]

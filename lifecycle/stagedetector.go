@@ -111,11 +111,24 @@ func (d *StageDetector) Playbook(s qun.Stage) (Playbook, bool) {
 }
 
 // Mermaid returns the stage machine as a Mermaid state diagram; see
-// [Machine.Mermaid].
-func (d *StageDetector) Mermaid() string { return d.machine.Mermaid() }
+// [Machine.Mermaid]. A zero StageDetector draws an empty diagram.
+func (d *StageDetector) Mermaid() string { return d.stageMachine().Mermaid() }
 
 // DOT returns the stage machine as a Graphviz digraph; see [Machine.DOT].
-func (d *StageDetector) DOT() string { return d.machine.DOT() }
+// A zero StageDetector draws an empty digraph.
+func (d *StageDetector) DOT() string { return d.stageMachine().DOT() }
+
+// stageMachine returns d's machine, or, for a zero StageDetector, the zero
+// Machine, which has no states.
+func (d *StageDetector) stageMachine() *Machine[qun.Stage, stageTrigger, *StageState] {
+	if d.machine == nil {
+		return new(Machine[qun.Stage, stageTrigger, *StageState])
+	}
+	return d.machine
+}
+
+// errNotMade refuses to observe with a zero StageDetector.
+var errNotMade = qun.Invalid("", "the StageDetector was not made with NewStageDetector")
 
 // StageState is what a host stores for each community between snapshots:
 // its stage, since when, the last snapshot seen, and the runs that
@@ -277,8 +290,9 @@ func (c StageChange) Reason() string {
 //
 // Snapshots must come in time order. One at the instant of the last is a
 // replay, reported as [Observation.Duplicate]; one before it is refused, as
-// are an invalid snapshot and a state that is not the model's. Refusals
-// match [qun.ErrInvalid].
+// are an invalid snapshot and a state that is not the model's, and every
+// snapshot by a zero StageDetector, not made with [NewStageDetector].
+// Refusals match [qun.ErrInvalid].
 func (d *StageDetector) Observe(st StageState, snap Snapshot) (Observation, error) {
 	obs, err := d.observe(st, snap, "snapshot")
 	if err != nil {
@@ -290,7 +304,7 @@ func (d *StageDetector) Observe(st StageState, snap Snapshot) (Observation, erro
 // observe is Observe, naming the snapshot's fields under snapField.
 func (d *StageDetector) observe(st StageState, snap Snapshot, snapField string) (Observation, error) {
 	if d.machine == nil {
-		return Observation{State: st}, errors.New("lifecycle: the StageDetector was not made by NewStageDetector")
+		return Observation{State: st}, errNotMade
 	}
 	if err := snap.Validate(); err != nil {
 		return Observation{State: st}, qun.Within(snapField, err)
@@ -361,8 +375,12 @@ func (d *StageDetector) checkState(st StageState) error {
 // StageState for a community seen for the first time), and returns every
 // stage change with its reasons and the state after the last snapshot.
 // Duplicates are skipped. An error names the snapshot, as
-// "snapshots[7].at".
+// "snapshots[7].at". A zero StageDetector refuses even no snapshots, as
+// Observe refuses each.
 func (d *StageDetector) Timeline(st StageState, snapshots []Snapshot) ([]StageChange, StageState, error) {
+	if d.machine == nil {
+		return nil, st, fmt.Errorf("lifecycle: timeline: %w", errNotMade)
+	}
 	var changes []StageChange
 	for i, snap := range snapshots {
 		obs, err := d.observe(st, snap, "snapshots["+strconv.Itoa(i)+"]")

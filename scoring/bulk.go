@@ -54,13 +54,21 @@ type hotKind struct {
 // Len returns the number of members.
 func (s *Scores) Len() int { return len(s.Members) }
 
-// Explain returns the terms of member i's score, highest value first.
+// Explain returns the terms of member i's score, highest value first. An
+// i that is not the index of a member with a score by kind has none.
 func (s *Scores) Explain(i int) []Term {
 	k := len(s.Kinds)
+	if i < 0 || i >= len(s.scored()) || (i+1)*k > min(len(s.Counts), len(s.ByKind)) {
+		return nil
+	}
 	var terms []Term
 	for j := range k {
 		if n := s.Counts[i*k+j]; n > 0 {
-			terms = append(terms, Term{Name: s.Kinds[j], Count: n, Weight: s.weights[j], Value: s.ByKind[i*k+j]})
+			var w float64 // none for Scores made by hand
+			if j < len(s.weights) {
+				w = s.weights[j]
+			}
+			terms = append(terms, Term{Name: s.Kinds[j], Count: n, Weight: w, Value: s.ByKind[i*k+j]})
 		}
 	}
 	sortTerms(terms)
@@ -70,7 +78,7 @@ func (s *Scores) Explain(i int) []Term {
 // All yields each member with their score, in the order of Members.
 func (s *Scores) All() iter.Seq2[qun.MemberID, float64] {
 	return func(yield func(qun.MemberID, float64) bool) {
-		for i, m := range s.Members {
+		for i, m := range s.scored() {
 			if !yield(m, s.Values[i]) {
 				return
 			}
@@ -80,11 +88,19 @@ func (s *Scores) All() iter.Seq2[qun.MemberID, float64] {
 
 // Map returns the scores by member.
 func (s *Scores) Map() map[qun.MemberID]float64 {
-	out := make(map[qun.MemberID]float64, len(s.Members))
-	for i, m := range s.Members {
+	members := s.scored()
+	out := make(map[qun.MemberID]float64, len(members))
+	for i, m := range members {
 		out[m] = s.Values[i]
 	}
 	return out
+}
+
+// scored returns the members that have a value: all of them in Scores
+// that ScoreTable filled, a prefix in Scores made by hand with fewer
+// Values than Members.
+func (s *Scores) scored() []qun.MemberID {
+	return s.Members[:min(len(s.Members), len(s.Values))]
 }
 
 // ScoreTable scores every member of the table t at the instant now, from
@@ -99,7 +115,9 @@ func (s *Scores) Map() map[qun.MemberID]float64 {
 // apart by their properties cannot score it ([ErrConditions]); names that
 // no kind selects earn nothing. ScoreTable does not allocate once into has
 // grown to the table's size: its work is one pass over the rows, O(1) per
-// row.
+// row. A nil t or into, and a zero Engagement, not made with
+// [EngagementRules.Compile], are refused with an error matching
+// [qun.ErrInvalid].
 func (m *Engagement) ScoreTable(t *Table, now time.Time, into *Scores) error {
 	switch {
 	case t == nil:
@@ -125,8 +143,13 @@ func (m *Engagement) ScoreTable(t *Table, now time.Time, into *Scores) error {
 // table of their kinds, sorts it by time (keeping the order of events with
 // equal times) and scores it. Scores.Members lists the members in the
 // order of their first scored event. It refuses events whose time lies
-// outside the years 1678 to 2262.
+// outside the years 1678 to 2262. A nil events holds none. A zero
+// Engagement, not made with [EngagementRules.Compile], is refused with an
+// error matching [qun.ErrInvalid].
 func (m *Engagement) ScoreEvents(events iter.Seq[qun.Event], now time.Time) (*Scores, error) {
+	if events == nil {
+		events = func(func(qun.Event) bool) {}
+	}
 	t := &Table{Names: m.Kinds(), memberIndex: make(map[qun.MemberID]uint32)}
 	for e := range events {
 		if e.Time.After(now) {
@@ -403,17 +426,25 @@ type Drop struct {
 // Fell returns the members whose score was at or above threshold in before
 // and is below it in after, the largest fall first (and by member ID among
 // equal falls): the recall list the wine magazine sent its recall content
-// to. Members are matched by ID; one missing from after counts as 0.
+// to. Members are matched by ID; one missing from after counts as 0. A
+// nil before holds no members, and a nil after none with a score.
 func Fell(before, after *Scores, threshold float64) []Drop {
+	if before == nil {
+		return nil
+	}
+	if after == nil {
+		after = new(Scores)
+	}
+	members, others := before.scored(), after.scored()
 	var lookup func(i int) float64
-	if len(before.Members) == len(after.Members) && (len(before.Members) == 0 || &before.Members[0] == &after.Members[0]) {
+	if len(members) == len(others) && (len(members) == 0 || &members[0] == &others[0]) {
 		lookup = func(i int) float64 { return after.Values[i] }
 	} else {
 		byID := after.Map()
 		lookup = func(i int) float64 { return byID[before.Members[i]] }
 	}
 	var drops []Drop
-	for i, m := range before.Members {
+	for i, m := range members {
 		if b := before.Values[i]; b >= threshold {
 			if a := lookup(i); a < threshold {
 				drops = append(drops, Drop{Member: m, Before: b, After: a})

@@ -164,6 +164,7 @@ type Factor struct {
 }
 
 // Churn is a compiled [ChurnModel]. It is safe for concurrent use.
+// The zero Churn, not made with [ChurnModel.Compile], measures no one.
 type Churn struct {
 	model                 ChurnModel
 	byName                map[string][]qun.EventFilter
@@ -195,7 +196,9 @@ func (c *Churn) Model() ChurnModel {
 
 // Risk returns the churn risk of a member with the features f, in [0, 1],
 // and the factors behind it, the one that raises the risk most first. A
-// feature that is NaN is read as 0, its steady value.
+// feature that is NaN is read as 0, its steady value. A zero Churn, not
+// made with [ChurnModel.Compile], has an intercept and coefficients of
+// zero: every risk is 0.5, with no effects.
 func (c *Churn) Risk(f ChurnFeatures) (float64, []Factor) {
 	m := c.model
 	factors := []Factor{
@@ -236,7 +239,9 @@ type Assessment struct {
 }
 
 // Assess measures the churn risk of every member with activity at or
-// before now, the highest risk first (and by member ID among equals).
+// before now, the highest risk first (and by member ID among equals). Like
+// [Churn.Features], it assesses no one from a nil events or with a zero
+// Churn.
 func (c *Churn) Assess(events iter.Seq[qun.Event], now time.Time) []Assessment {
 	features := c.Features(events, now)
 	out := make([]Assessment, 0, len(features))
@@ -252,7 +257,14 @@ func (c *Churn) Assess(events iter.Seq[qun.Event], now time.Time) []Assessment {
 // Features measures the features of every member with activity at or
 // before now. Hosts that fit their own coefficients measure them at a past
 // instant and label each member by whether they churned after it.
+//
+// A nil events holds no activity. A zero Churn, not made with
+// [ChurnModel.Compile], has no windows to measure in: it measures no one,
+// and returns nil.
 func (c *Churn) Features(events iter.Seq[qun.Event], now time.Time) map[qun.MemberID]ChurnFeatures {
+	if events == nil || c.all == 0 {
+		return nil
+	}
 	loc := c.model.Calendar.Location()
 	nowN, _ := nanos(now)
 	clock := newDayClock(loc)

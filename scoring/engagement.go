@@ -122,6 +122,8 @@ func (r *EngagementRules) UnmarshalJSON(data []byte) error {
 // time into a member's [Score], merges scores, reads them at any instant,
 // and scores tables of events in bulk ([Engagement.ScoreTable]). It is
 // safe for concurrent use.
+// The zero Engagement, not made with [EngagementRules.Compile], has no
+// kinds: it credits nothing, and refuses to score in bulk.
 type Engagement struct {
 	rules       EngagementRules
 	decay       qun.Decay
@@ -280,10 +282,12 @@ type Credit struct {
 // order (up to float64 rounding, and exactly when events with equal times
 // are swapped), except that an event of a capped kind whose local day is
 // earlier than the latest day of that kind already seen is late (see
-// [Score.Late]).
+// [Score.Late]). A nil s has nowhere to add to: Add returns the zero
+// Credit, as it does for an event of no kind; so does a zero Engagement,
+// which has no kinds.
 func (m *Engagement) Add(s *Score, e qun.Event) Credit {
 	k := m.kindOf(e)
-	if k < 0 {
+	if k < 0 || s == nil {
 		return Credit{}
 	}
 	m.align(s)
@@ -347,8 +351,11 @@ func capScale(n, cap int64) float64 {
 // their common latest day (as when a member's events are split in time at
 // a local midnight, or a score is merged with one of newer events). When
 // they do, the day is credited twice, possibly past its cap, and
-// dst.Late counts it.
+// dst.Late counts it. A nil dst is left alone.
 func (m *Engagement) Merge(dst *Score, src Score) {
+	if dst == nil {
+		return
+	}
 	m.align(dst)
 	src = m.Align(src)
 	dst.Late += src.Late

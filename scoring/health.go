@@ -216,6 +216,8 @@ func (r *HealthRules) UnmarshalJSON(data []byte) error {
 }
 
 // Health is compiled [HealthRules]. It is safe for concurrent use.
+// The zero Health, not made with [HealthRules.Compile], refuses to
+// assess.
 type Health struct {
 	rules HealthRules
 }
@@ -293,8 +295,13 @@ func (w Warning) String() string {
 // Assess scores the community's current vitals in the given stage against
 // its baseline vitals, and warns of every component that fell beyond its
 // threshold. It refuses an invalid stage, and vitals that are not finite
-// (a rate divided by zero members is not a measurement).
+// (a rate divided by zero members is not a measurement); a zero Health,
+// not made with [HealthRules.Compile], has no weights and refuses all.
+// Refusals match [qun.ErrInvalid].
 func (h *Health) Assess(stage qun.Stage, current, baseline Vitals) (HealthReport, error) {
+	if h.rules.Weights == nil {
+		return HealthReport{}, qun.Invalid("", "the Health was not made with HealthRules.Compile")
+	}
 	if !stage.IsValid() {
 		return HealthReport{}, qun.Invalid("stage", "not a stage")
 	}

@@ -82,6 +82,7 @@ func (r *IntentRules) UnmarshalJSON(data []byte) error {
 }
 
 // Intent is compiled [IntentRules]. It is safe for concurrent use.
+// The zero Intent, not made with [IntentRules.Compile], finds no leads.
 type Intent struct {
 	rules   IntentRules
 	tally   tally
@@ -130,7 +131,9 @@ type Lead struct {
 // and returns the k strongest leads, strongest first (and by member ID
 // among equals), for one-to-one follow-up. engagement holds members'
 // engagement scores for the engaged signal (it may be nil); a k of zero or
-// less returns every lead.
+// less returns every lead. A nil events holds no signals; a zero Intent,
+// not made with [IntentRules.Compile], has none to look for, and returns
+// no leads.
 func (in *Intent) Leads(events iter.Seq[qun.Event], engagement map[qun.MemberID]float64, now time.Time, k int) []Lead {
 	counts := in.tally.count(events, now)
 	if in.rules.Engaged != nil {

@@ -57,21 +57,28 @@ type FitOptions struct {
 	// standardised features (the intercept is not penalised). Zero means
 	// 1.
 	C float64 `json:"c,omitempty"`
-	// MaxIterations caps the Newton steps; zero means 100.
+	// MaxIterations caps the Newton steps; zero means 100. It is at most
+	// MaxFitIterations.
 	MaxIterations int `json:"max_iterations,omitempty"`
 	// Tolerance ends the fit once no standardised coefficient moves by
 	// more than it in a step; zero means 1e-10.
 	Tolerance float64 `json:"tolerance,omitempty"`
 }
 
-// Validate reports whether the options are finite and not negative.
+// MaxFitIterations bounds FitOptions.MaxIterations. Newton's method
+// converges in tens of steps; a tolerance finer than float64 resolves is
+// never met, and the cap keeps such a fit from running for ever.
+const MaxFitIterations = 10_000
+
+// Validate reports whether the options are finite and not negative, with
+// at most [MaxFitIterations] iterations.
 func (o FitOptions) Validate() error {
 	var errs []error
 	if !finite(o.C) || o.C < 0 {
 		errs = append(errs, qun.Invalid("c", "must be a positive number, or zero for 1"))
 	}
-	if o.MaxIterations < 0 {
-		errs = append(errs, qun.Invalid("max_iterations", "must not be negative"))
+	if o.MaxIterations < 0 || o.MaxIterations > MaxFitIterations {
+		errs = append(errs, qun.Invalid("max_iterations", "must be 0 to %d", MaxFitIterations))
 	}
 	if !finite(o.Tolerance) || o.Tolerance < 0 {
 		errs = append(errs, qun.Invalid("tolerance", "must be a positive number, or zero for 1e-10"))

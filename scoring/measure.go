@@ -138,6 +138,7 @@ func (r *MeasureRules) UnmarshalJSON(data []byte) error {
 }
 
 // Meter is compiled [MeasureRules]. It is safe for concurrent use.
+// The zero Meter, not made with [MeasureRules.Compile], credits no one.
 type Meter struct {
 	rules MeasureRules
 	tally tally
@@ -182,7 +183,9 @@ type Tally struct {
 }
 
 // Measure counts the events at or before now and returns the standing of
-// every member any rule credits, in member ID order.
+// every member any rule credits, in member ID order. A nil events holds
+// none; a zero Meter, not made with [MeasureRules.Compile], has no rules
+// and credits no one.
 func (m *Meter) Measure(events iter.Seq[qun.Event], now time.Time) []Standing {
 	counts := m.tally.count(events, now)
 	out := make([]Standing, 0, len(counts))
@@ -227,9 +230,13 @@ func newTally(rules []Rule) tally {
 }
 
 // count returns, for each member credited, the number of events each rule
-// counted (before Max). Every rule an event meets counts it.
+// counted (before Max). Every rule an event meets counts it; a nil events
+// holds none.
 func (t tally) count(events iter.Seq[qun.Event], now time.Time) map[qun.MemberID][]int64 {
 	counts := make(map[qun.MemberID][]int64)
+	if events == nil {
+		return counts
+	}
 	for e := range events {
 		if e.Time.After(now) {
 			continue

@@ -100,9 +100,11 @@ func (t *Table) Validate() error {
 func (t *Table) Sorted() bool { return slices.IsSorted(t.Time) }
 
 // SortByTime puts the rows in time order, keeping the order of rows with
-// equal times. It allocates a permutation and new columns.
+// equal times. It allocates a permutation and new columns. A table whose
+// columns differ in length is left as it is, for [Table.Validate] and
+// [Engagement.ScoreTable] to report.
 func (t *Table) SortByTime() {
-	if t.Sorted() {
+	if t.Sorted() || len(t.Member) != len(t.Time) || len(t.Name) != len(t.Time) {
 		return
 	}
 	perm := make([]uint32, len(t.Time))

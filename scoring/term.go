@@ -42,9 +42,9 @@ func sortTerms(terms []Term) {
 // host can pick the 100 KOL candidates or the 50 likeliest buyers out of
 // millions of members. cmp must be a strict total order for the result to
 // be deterministic: break ties by a stable key such as the member ID. A k
-// of zero or less gives nil.
+// of zero or less, a nil seq and a nil cmp give nil.
 func Top[T any](seq iter.Seq[T], k int, cmp func(a, b T) int) []T {
-	if k <= 0 {
+	if k <= 0 || seq == nil || cmp == nil {
 		return nil
 	}
 	h := &worstFirst[T]{cmp: cmp}

@@ -136,12 +136,15 @@ func (s Set) Validate() error {
 	return errors.Join(errs...)
 }
 
+// maxGrades bounds a badge's grades.
+const maxGrades = 10
+
 // Validate reports every problem with b, joined, each naming its field.
 func (b Badge) Validate() error {
 	var errs []error
 	errs = append(errs, qun.Within("id", qun.ValidateName(b.ID)))
-	if len(b.Grades) == 0 || len(b.Grades) > 10 {
-		errs = append(errs, qun.Invalid("grades", "a badge has 1 to 10 grades"))
+	if len(b.Grades) == 0 || len(b.Grades) > maxGrades {
+		errs = append(errs, qun.Invalid("grades", "a badge has 1 to %d grades", maxGrades))
 	}
 	names := map[string]bool{}
 	auto := true

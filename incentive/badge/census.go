@@ -27,7 +27,9 @@ type Level struct {
 	Level int
 }
 
-// Count adds a member with the given holdings.
+// Count adds a member with the given holdings. A holding's grade beyond
+// the 10 grades a badge can have, which only a damaged store holds,
+// counts as the tenth, in Count, Change and Leave alike.
 func (c *Census) Count(hs []Holding) {
 	c.Members++
 	c.add(hs, 1)
@@ -51,7 +53,7 @@ func (c *Census) add(hs []Holding, d int64) {
 		c.Holders = map[Level]int64{}
 	}
 	for _, h := range hs {
-		levels := h.Grade
+		levels := min(h.Grade, maxGrades)
 		if h.Grants > 0 {
 			levels = max(levels, 1)
 		}

@@ -2,6 +2,7 @@ package badge
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -14,7 +15,8 @@ import (
 var ErrUnknownBadge = fmt.Errorf("badge: unknown badge: %w", qun.ErrInvalid)
 
 // Engine is a compiled [Set]. It is immutable, so one Engine serves any
-// number of goroutines.
+// number of goroutines. The zero Engine is that of an empty set: it grants
+// nothing, and refuses every badge by name with [ErrUnknownBadge].
 type Engine struct {
 	set  Set
 	byID map[string]int
@@ -241,11 +243,17 @@ func (e *Engine) evaluate(b *Badge, h Holding, f Facts, now time.Time, d *Decisi
 	return h
 }
 
+// maxRevocations bounds the grants of one holding that Revoke lists.
+const maxRevocations = 1 << 20
+
+// inc adds one to a count, stopping short of overflow on a damaged one.
+func inc(n int) int { return min(n, math.MaxInt-1) + 1 }
+
 // grant grants the grade level of b, recording it in h and d.
 func (e *Engine) grant(b *Badge, h *Holding, level int, now time.Time, d *Decision) {
-	h.Granted++
+	h.Granted = inc(h.Granted)
 	if b.Multiple {
-		h.Grants++
+		h.Grants = inc(h.Grants)
 	} else {
 		h.Grade, h.Grants = level, 1
 	}
@@ -306,12 +314,22 @@ func (h Holding) clamp(b *Badge) Holding {
 }
 
 // Revoke takes a badge back by hand: every grade of it, and every grant.
+// A holding of more than maxRevocations (2^20) grants of a badge granted
+// multiple times, which no community reaches and only a damaged store
+// holds, is refused with an error matching [qun.ErrInvalid], rather than
+// listed grant by grant.
 func (e *Engine) Revoke(hs []Holding, badge string, now time.Time) ([]Holding, Decision, error) {
 	bi, ok := e.byID[badge]
 	if !ok {
 		return hs, Decision{}, fmt.Errorf("badge: revoke %q: %w", badge, ErrUnknownBadge)
 	}
 	b := &e.set.Badges[bi]
+	for i, h := range hs {
+		if h.Badge == badge && b.Multiple && h.Grants > maxRevocations {
+			return hs, Decision{}, fmt.Errorf("badge: revoke %q: %w", badge,
+				qun.Invalid("["+strconv.Itoa(i)+"].grants", "%d grants are more than %d: the holding is damaged", h.Grants, maxRevocations))
+		}
+	}
 	out := slices.Clone(hs)
 	var d Decision
 	for j := range out {

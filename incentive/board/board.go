@@ -38,6 +38,9 @@ var (
 // start-up and with each change. It is not safe for concurrent use; a
 // host that updates from several goroutines holds a lock, or gives each
 // shard of its members a Board of its own.
+//
+// The zero Board, not made with [New], refuses every update with an error
+// matching [qun.ErrInvalid], and reads as an empty board.
 type Board struct {
 	cfg      Config
 	indexer  qun.Indexer
@@ -90,8 +93,13 @@ func (b *Board) Config() Config { return b.cfg }
 
 // Ref returns the member's handle, adding the member to the board's
 // directory if they are new (they join a period's standings at their
-// first update there).
+// first update there). A zero Board, not made with [New], refuses every
+// member with an error matching [qun.ErrInvalid], and so refuses every
+// update and Join.
 func (b *Board) Ref(m qun.MemberID) (Ref, error) {
+	if b.members.index == nil {
+		return 0, fmt.Errorf("board: %w", qun.Invalid("", "the Board was not made with New"))
+	}
 	if i, ok := b.members.index[string(m)]; ok {
 		return Ref(i), nil
 	}

@@ -22,7 +22,7 @@ import (
 //
 // A nil *Standings, which [Board.Standings] and [Board.Teams] return for a
 // period the board does not keep, reads as an empty board: no entries,
-// no ranks.
+// no ranks; so does the zero Standings.
 type Standings struct {
 	period  qun.Period // the zero Period for an all-time board
 	ranking Ranking
@@ -111,18 +111,20 @@ type Entry struct {
 // Score returns the entry's score as a decimal: Units × 10^-Scale, exact;
 // for a team that averages, divided by Size and rounded half away from
 // zero to Scale+2 places for display (the board compares averages exactly,
-// as fractions).
+// as fractions). An Entry made by hand with a Scale outside 0 to
+// [MaxScale] is read at the nearest of the two.
 func (e Entry) Score() decimal.Decimal {
-	d := decimal.New(e.Units, -e.Scale)
+	scale := min(max(e.Scale, 0), MaxScale)
+	d := decimal.New(e.Units, -scale)
 	if e.Size > 1 {
-		return d.DivRound(decimal.NewFromInt(e.Size), e.Scale+2)
+		return d.DivRound(decimal.NewFromInt(e.Size), scale+2)
 	}
 	return d
 }
 
 // Lookup returns the entry with the given ID, and false if it has none.
 func (s *Standings) Lookup(id string) (Entry, bool) {
-	if s == nil {
+	if s == nil || s.names == nil {
 		return Entry{}, false
 	}
 	i, ok := s.names.index[id]
@@ -140,7 +142,7 @@ func (s *Standings) Lookup(id string) (Entry, bool) {
 // Rank returns the rank of the entry with the given ID under the board's
 // ranking, and false if it has none. It does not allocate.
 func (s *Standings) Rank(id string) (int64, bool) {
-	if s == nil {
+	if s == nil || s.names == nil {
 		return 0, false
 	}
 	i, ok := s.names.index[id]
@@ -207,7 +209,7 @@ func (s *Standings) Range(from, n int) []Entry {
 // side of it: a member's neighbours on the board. It returns nil if the
 // board has no such entry.
 func (s *Standings) Around(id string, k int) []Entry {
-	if s == nil {
+	if s == nil || s.names == nil {
 		return nil
 	}
 	i, ok := s.names.index[id]
@@ -219,7 +221,7 @@ func (s *Standings) Around(id string, k int) []Entry {
 		return nil
 	}
 	row := s.tree.rank(&key)
-	k = max(k, 0)
+	k = min(max(k, 0), s.tree.size) // no more neighbours than entries, and no overflow
 	from := max(row-k, 0)
 	return s.Range(from, row-from+k+1)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ import (
 // redemptions. It is pure: a decision depends only on the request, the
 // state the host passes and the time, and changes nothing; the host
 // applies it. An Engine is safe for concurrent use.
+// The zero Engine, not made with [Compile], has no items: it refuses
+// every request with [ErrUnknownItem].
 type Engine struct {
 	community string
 	c         Catalog
@@ -158,6 +161,13 @@ func (e *Engine) HistorySince(item string, now time.Time) time.Time {
 // state's history returns that redemption flagged Duplicate, whatever the
 // state is now; the same key for another request fails with
 // [incentive.ErrIdempotencyConflict].
+//
+// An invalid request is refused with an error matching [qun.ErrInvalid],
+// as is a record of the history that a limit counts whose quantity no
+// redemption can have (outside 1 to [MaxQuantity]): only a damaged store
+// holds one, and counting it could wrap the member's total around. A zero
+// Engine, not made with [Compile], has no items: it refuses every request
+// with [ErrUnknownItem].
 func (e *Engine) Redeem(r Request, s State, now time.Time) (Redemption, error) {
 	if err := e.validate(&r, now); err != nil {
 		return Redemption{}, err
@@ -198,9 +208,13 @@ func (e *Engine) Redeem(r Request, s State, now time.Time) (Redemption, error) {
 			period = e.c.Calendar.Index(l.Per, now)
 		}
 		taken := int64(0)
-		for _, h := range s.History {
+		for j, h := range s.History {
 			if h.Item != it.ID || h.Member != r.Member || h.Cancelled {
 				continue
+			}
+			if h.Quantity < 1 || h.Quantity > MaxQuantity {
+				return Redemption{}, fmt.Errorf("catalog: redeem %s: %w", it.ID,
+					qun.Invalid("history["+strconv.Itoa(j)+"].quantity", "%d is not a quantity a redemption can have, 1 to %d", h.Quantity, MaxQuantity))
 			}
 			if l.Per == 0 || e.c.Calendar.Index(l.Per, h.Time) == period {
 				taken += h.Quantity
@@ -285,7 +299,9 @@ type Cancellation struct {
 // Cancel decides the cancellation of a redemption (a returned item, an
 // order that failed to ship), given the item's live stock. key is the
 // cancellation's idempotency key in the ledger. A redemption already
-// marked Cancelled is refused as invalid.
+// marked Cancelled is refused as invalid, and so are one whose quantity no
+// redemption can have (outside 1 to [MaxQuantity]) and a stock that the
+// returned units would carry past the largest int64.
 func (e *Engine) Cancel(red Redemption, key string, stock int64) (Cancellation, error) {
 	if err := qun.ValidateName(key); err != nil {
 		return Cancellation{}, fmt.Errorf("catalog: cancel: %w", qun.Within("key", err))
@@ -298,6 +314,12 @@ func (e *Engine) Cancel(red Redemption, key string, stock int64) (Cancellation, 
 		return Cancellation{}, fmt.Errorf("catalog: cancel %q: %w", red.Item, ErrUnknownItem)
 	}
 	it := &e.c.Items[i]
+	if red.Quantity < 1 || red.Quantity > MaxQuantity {
+		return Cancellation{}, fmt.Errorf("catalog: cancel %q: %w", red.Key, qun.Invalid("quantity", "%d is not a quantity a redemption can have, 1 to %d", red.Quantity, MaxQuantity))
+	}
+	if !it.Unlimited && stock > math.MaxInt64-red.Quantity {
+		return Cancellation{}, fmt.Errorf("catalog: cancel %q: %w", red.Key, qun.Invalid("stock", "%d and the %d units returned are more than an int64 holds", stock, red.Quantity))
+	}
 	var c Cancellation
 	if red.Spend != nil {
 		c.Refund = &incentive.AdjustRequest{

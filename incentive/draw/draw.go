@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -84,6 +85,9 @@ type Result struct {
 //
 // A Draw is not safe for concurrent use; a host serializes the entries of
 // one draw (one goroutine, or a lock on the draw's row).
+//
+// The zero Draw, not made with [New], refuses every entry and result with
+// an error matching [qun.ErrInvalid], and reads as a draw of no prizes.
 type Draw struct {
 	community string
 	pool      Pool
@@ -164,9 +168,11 @@ func New(community string, p Pool, seed Seed) (*Draw, error) {
 }
 
 // Grow makes room for at least n more entries and members, so that a
-// long draw does not grow its tables piecemeal.
+// long draw does not grow its tables piecemeal. It ignores an n that would
+// take the draw past the 2^31−1 entries it can number, as it does an n of
+// zero or less.
 func (d *Draw) Grow(n int) {
-	if n <= 0 {
+	if n <= 0 || n > math.MaxInt32-len(d.records) {
 		return
 	}
 	if len(d.keys) == 0 {
@@ -218,6 +224,9 @@ func (d *Draw) Decide(e Entry, now time.Time) (Result, error) {
 // gives for the entry, or not the next result of the draw. Applying a
 // result already applied changes nothing.
 func (d *Draw) Apply(r Result) error {
+	if err := d.made(); err != nil {
+		return err
+	}
 	if i, ok := d.keys[r.Key]; ok {
 		if !same(d.recordResult(i), r) {
 			return fmt.Errorf("draw: apply %q: the key was applied with another result: %w", r.Key, incentive.ErrIdempotencyConflict)
@@ -273,9 +282,13 @@ func (d *Draw) replay(r Result) error {
 	return nil
 }
 
-// duplicate handles an entry whose key was applied before: done reports
-// that it was, with the result or the error to return.
+// duplicate handles an entry whose key was applied before, and refuses an
+// invalid entry or a zero Draw: done reports either, with the result or
+// the error to return.
 func (d *Draw) duplicate(e Entry, now time.Time) (r Result, done bool, err error) {
+	if err := d.made(); err != nil {
+		return Result{}, true, err
+	}
 	if err := validEntry(e, now); err != nil {
 		return Result{}, true, err
 	}
@@ -289,6 +302,14 @@ func (d *Draw) duplicate(e Entry, now time.Time) (r Result, done bool, err error
 	}
 	r.Duplicate = true
 	return r, true, nil
+}
+
+// made refuses a zero Draw, which has no community.
+func (d *Draw) made() error {
+	if d.community == "" {
+		return fmt.Errorf("draw: %w", qun.Invalid("", "the Draw was not made with New"))
+	}
+	return nil
 }
 
 func validEntry(e Entry, now time.Time) error {

@@ -2,6 +2,7 @@ package ladder
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -23,6 +24,9 @@ var (
 
 // Engine is a compiled [Ladder]. It is immutable, so one Engine serves any
 // number of goroutines.
+// The zero Engine, not made with [Compile], has no levels: Evaluate and
+// Review refuse with an error matching [qun.ErrInvalid], and Distance
+// with [ErrUnknownLevel].
 type Engine struct {
 	ladder  Ladder
 	levels  []clevel
@@ -119,9 +123,10 @@ func (e *Engine) Levels() []string {
 func (e *Engine) Needs() []string { return slices.Clone(e.metrics) }
 
 // Tier returns the member's level name in s, for incentive's earning
-// rules ([incentive.Member.Tier]): the first level's for a new member.
+// rules ([incentive.Member.Tier]): the first level's for a new member,
+// and none for a new member of a zero Engine, which has no levels.
 func (e *Engine) Tier(s State) string {
-	if s.Level == "" {
+	if s.Level == "" && len(e.levels) > 0 {
 		return e.levels[0].lv.Name
 	}
 	return s.Level
@@ -143,10 +148,10 @@ func (e *Engine) Multipliers() []incentive.Multiplier {
 
 // Privileges returns the privileges of members at the level: those of
 // every level up to it, lowest first, without repeats. It returns nil for
-// a level the ladder does not have.
+// a level the ladder does not have, and for every level of a zero Engine.
 func (e *Engine) Privileges(level string) []string {
 	i, ok := e.byName[level]
-	if level == "" {
+	if level == "" && len(e.levels) > 0 {
 		i, ok = 0, true
 	}
 	if !ok {
@@ -166,7 +171,9 @@ func (e *Engine) Privileges(level string) []string {
 // Evaluate decides the member's level now, between reviews: it raises the
 // level as soon as the requirements of a higher one hold, and never lowers
 // it (levels go down only at a [Engine.Review]). A pinned lock holds the
-// level either way. Call it whenever the metrics change.
+// level either way. Call it whenever the metrics change. A zero Engine,
+// not made with [Compile], refuses with an error matching [qun.ErrInvalid],
+// as Review does.
 func (e *Engine) Evaluate(s State, m Metrics, now time.Time) (Decision, error) {
 	return e.decide(s, m, now, false)
 }
@@ -183,7 +190,8 @@ func (e *Engine) Review(s State, m Metrics, now time.Time) (Decision, error) {
 }
 
 // Distance returns how far the metrics are from the requirements of the
-// level.
+// level; [ErrUnknownLevel] for a level the ladder does not have (a zero
+// Engine has none).
 func (e *Engine) Distance(level string, m Metrics) (Distance, error) {
 	i, ok := e.byName[level]
 	if !ok {
@@ -226,6 +234,9 @@ func (e *Engine) index(level string) (int, error) {
 }
 
 func (e *Engine) decide(s State, m Metrics, now time.Time, review bool) (Decision, error) {
+	if len(e.levels) == 0 {
+		return Decision{}, qun.Invalid("", "the Engine was not made with Compile: it has no levels")
+	}
 	if now.IsZero() {
 		return Decision{}, qun.Invalid("now", "must not be zero")
 	}
@@ -366,8 +377,12 @@ func (e *Engine) renew(d *Decision, ns *State, cur int, now time.Time) {
 	if now.Before(ns.ValidUntil) {
 		return
 	}
-	n := now.Sub(ns.ValidUntil)/v + 1
-	ns.ValidUntil = ns.ValidUntil.Add(n * v)
+	// A gap longer than a Duration holds (292 years) is crossed in the
+	// most whole periods a Duration holds at a time.
+	for !now.Before(ns.ValidUntil) {
+		n := min(now.Sub(ns.ValidUntil)/v+1, math.MaxInt64/v)
+		ns.ValidUntil = ns.ValidUntil.Add(n * v)
+	}
 	d.Reasons = append(d.Reasons, Reason{Code: Renewed, Level: e.levels[cur].lv.Name, Until: ns.ValidUntil})
 }
 

@@ -2,6 +2,7 @@ package quest
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -16,6 +17,9 @@ var ErrUnknownQuest = fmt.Errorf("quest: unknown quest: %w", qun.ErrInvalid)
 
 // Engine is a compiled [Center]. It is immutable, so one Engine serves any
 // number of goroutines.
+// The zero Engine, not made with [Compile], knows no quest: Start and
+// Status refuse every one with [ErrUnknownQuest], and Apply refuses every
+// event with an error matching [qun.ErrInvalid].
 type Engine struct {
 	center Center
 	byID   map[string]int
@@ -139,8 +143,14 @@ func (e *Engine) Start(quest string, now time.Time, cal qun.Calendar) (Progress,
 // Events must come in time order. A repeating quest starts afresh when
 // an event falls in a later day or week than its progress; an event from
 // an earlier period, or before the quest started, counts for nothing.
+//
+// An invalid event, and every event for a zero Engine (not made with
+// [Compile]), are refused with an error matching [qun.ErrInvalid].
 func (e *Engine) Apply(ps []Progress, ev qun.Event, cal qun.Calendar) ([]Progress, Decision, error) {
 	var d Decision
+	if e.byID == nil {
+		return ps, d, fmt.Errorf("quest: apply: %w", qun.Invalid("", "the Engine was not made with Compile"))
+	}
 	if err := ev.Validate(); err != nil {
 		return ps, d, fmt.Errorf("quest: apply: %w", qun.Within("event", err))
 	}
@@ -242,7 +252,7 @@ func (e *Engine) advance(q *Quest, p Progress, ev qun.Event, cal qun.Calendar, d
 	}
 	if e.complete(q, p) {
 		p.Done, p.DoneAt = true, ev.Time
-		p.Completions++
+		p.Completions = min(p.Completions, math.MaxInt-1) + 1 // no overflow from a damaged count
 		c := Completion{Quest: q.ID, Number: p.Completions, Period: p.Period, At: ev.Time}
 		d.Completed = append(d.Completed, c)
 		occasion := strconv.Itoa(c.Number)

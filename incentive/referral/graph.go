@@ -3,6 +3,7 @@ package referral
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -111,6 +112,10 @@ type Attribution struct {
 //
 // A Graph is not safe for concurrent use; a host serializes the calls for
 // one community.
+//
+// The zero Graph, not made with [NewGraph], refuses every record (Send,
+// Touch, Join, Observe and Refund) with an error matching [qun.ErrInvalid],
+// and reads as a graph of no one.
 type Graph struct {
 	community string
 	p         Program
@@ -206,16 +211,18 @@ func NewGraph(community string, p Program) (*Graph, error) {
 }
 
 // Grow makes room for at least members more members and touches more
-// touches, so that a bulk load does not grow the graph piecemeal.
+// touches, so that a bulk load does not grow the graph piecemeal. It
+// ignores a count that would take the graph past the 2^31−1 members or
+// touches it can number, as it does one of zero or less.
 func (g *Graph) Grow(members, touches int) {
-	if members > 0 {
+	if members > 0 && members <= math.MaxInt32-len(g.nodes) {
 		g.nodes = slices.Grow(g.nodes, members)
 		g.names = slices.Grow(g.names, members)
 		if len(g.ids) == 0 {
 			g.ids = make(map[qun.MemberID]int32, members)
 		}
 	}
-	if touches > 0 {
+	if touches > 0 && touches <= math.MaxInt32-len(g.touches) {
 		g.touches = slices.Grow(g.touches, touches)
 	}
 }
@@ -257,8 +264,12 @@ func (g *Graph) above(a, u int32) bool {
 // Send records n invitations sent by the inviter (shares, messages,
 // posters handed out), for the metrics: they are the "invites sent" of
 // the viral coefficient. Hosts that do not record sends still get K; see
-// [Viral].
+// [Viral]. An inviter's count of sends stops at maxSends (2^32−1), so
+// that the sums the metrics take over every member never overflow.
 func (g *Graph) Send(inviter qun.MemberID, n int64) error {
+	if err := g.made(); err != nil {
+		return fmt.Errorf("referral: send: %w", err)
+	}
 	if err := inviter.Validate(); err != nil {
 		return fmt.Errorf("referral: send: %w", qun.Within("inviter", err))
 	}
@@ -267,7 +278,19 @@ func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 	}
 	i := g.intern(inviter)
 	g.nodes[i].flags |= inviterFlag
-	g.nodes[i].sent += n
+	g.nodes[i].sent += min(n, maxSends-g.nodes[i].sent)
+	return nil
+}
+
+// maxSends bounds an inviter's count of sends: summed over the 2^31
+// members a graph can number, the counts stay within an int64.
+const maxSends = 1<<32 - 1
+
+// made refuses a zero Graph, which has no community.
+func (g *Graph) made() error {
+	if g.community == "" {
+		return qun.Invalid("", "the Graph was not made with NewGraph")
+	}
 	return nil
 }
 
@@ -276,6 +299,9 @@ func (g *Graph) Send(inviter qun.MemberID, n int64) error {
 // (a member is attributed once) but still counts for the inviter's
 // metrics.
 func (g *Graph) Touch(t Touch) error {
+	if err := g.made(); err != nil {
+		return fmt.Errorf("referral: touch: %w", err)
+	}
 	if !t.valid() {
 		return fmt.Errorf("referral: touch: %w", t.Validate())
 	}
@@ -312,6 +338,9 @@ func (g *Graph) Touch(t Touch) error {
 // back) keeps their first attribution: Join returns it, flagged Duplicate,
 // and changes nothing.
 func (g *Graph) Join(member qun.MemberID, now time.Time) (Attribution, error) {
+	if err := g.made(); err != nil {
+		return Attribution{}, fmt.Errorf("referral: join: %w", err)
+	}
 	if !isName(string(member)) {
 		return Attribution{}, fmt.Errorf("referral: join: %w", qun.Within("member", member.Validate()))
 	}

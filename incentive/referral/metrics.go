@@ -81,7 +81,7 @@ type viralSum struct {
 func (s *viralSum) add(g *Graph, i int32) {
 	n := &g.nodes[i]
 	s.v.Members++
-	s.v.Sent += max(n.sent, n.accepted)
+	s.v.Sent += max(n.sent, n.accepted) // at most 2^32−1 each: see Graph.Send
 	s.v.Accepted += n.accepted
 	s.v.Activated += n.activated
 }
@@ -115,9 +115,13 @@ func (s *viralSum) result() Viral {
 }
 
 // Viral returns the viral coefficient of the given members (each once);
-// members the graph does not know count as members who brought no one.
+// members the graph does not know count as members who brought no one. A
+// nil members holds no one.
 func (g *Graph) Viral(members iter.Seq[qun.MemberID]) Viral {
 	var s viralSum
+	if members == nil {
+		return s.result()
+	}
 	in := make(map[int32]bool)
 	for m := range members {
 		i, ok := g.ids[m]

@@ -155,6 +155,9 @@ func (g *Graph) reach(i int32, mask uint64, counted bool) {
 // caps count by now, the time of the grant, so a late event cannot reopen
 // a period that is over.
 func (g *Graph) Observe(ev qun.Event, signals []string, now time.Time) (Progress, error) {
+	if err := g.made(); err != nil {
+		return Progress{}, fmt.Errorf("referral: observe: %w", err)
+	}
 	if err := ev.Validate(); err != nil {
 		return Progress{}, fmt.Errorf("referral: observe: %w", qun.Within("event", err))
 	}
@@ -348,6 +351,9 @@ type Reversal struct {
 // flagged Duplicate. Refunding an event that reached nothing, or one
 // already refunded under another key, reverses nothing.
 func (g *Graph) Refund(event, key string, now time.Time) (Reversal, error) {
+	if err := g.made(); err != nil {
+		return Reversal{}, fmt.Errorf("referral: refund: %w", err)
+	}
 	if err := qun.ValidateName(event); err != nil {
 		return Reversal{}, fmt.Errorf("referral: refund: %w", qun.Within("event", err))
 	}

@@ -116,6 +116,8 @@ func (p Plan) Validate() error {
 
 // PlanEngine is a compiled [Plan]. It is immutable, so one PlanEngine
 // serves any number of goroutines.
+// The zero PlanEngine, not made with [CompilePlan], refuses every
+// progress with an error matching [qun.ErrInvalid].
 type PlanEngine struct {
 	plan Plan
 }
@@ -195,7 +197,9 @@ type PlanResult struct {
 // Apply counts the event in the member's progress: on its local day in
 // the plan's zone, for the tasks of that day it matches (and, with
 // CatchUp, for an earlier day's). An event outside the plan's days, or
-// that no unfinished task matches, counts for nothing.
+// that no unfinished task matches, counts for nothing. Progress not of
+// this plan's shape, and every progress for a zero PlanEngine (not made
+// with [CompilePlan]), is refused with an error matching [qun.ErrInvalid].
 func (c *PlanEngine) Apply(pr Progress, ev qun.Event) (Progress, PlanResult, error) {
 	var res PlanResult
 	if err := ev.Validate(); err != nil {
@@ -276,7 +280,7 @@ type PlanStatus struct {
 }
 
 // Status returns the member's progress as of the instant now, whose
-// local day in the plan's zone is today.
+// local day in the plan's zone is today. It refuses progress as Apply does.
 func (c *PlanEngine) Status(pr Progress, now time.Time) (PlanStatus, error) {
 	if err := c.check(pr); err != nil {
 		return PlanStatus{}, err
@@ -298,6 +302,9 @@ func (c *PlanEngine) Status(pr Progress, now time.Time) (PlanStatus, error) {
 
 // check refuses progress that is not of this plan's shape.
 func (c *PlanEngine) check(pr Progress) error {
+	if c.plan.ID == "" {
+		return fmt.Errorf("streak: %w", qun.Invalid("", "the PlanEngine was not made with CompilePlan"))
+	}
 	if pr.Plan != c.plan.ID || len(pr.Counts) != len(c.plan.Days) {
 		return fmt.Errorf("streak: progress of %q, not of plan %q: %w", pr.Plan, c.plan.ID, qun.Invalid("plan", "does not match"))
 	}

@@ -140,6 +140,8 @@ func (r Rules) Validate() error {
 
 // Engine is compiled [Rules]. It is immutable, so one Engine serves any
 // number of goroutines.
+// The zero Engine, not made with [Compile], refuses every check-in and
+// make-up with an error matching [qun.ErrInvalid].
 type Engine struct {
 	rules      Rules
 	milestones []Milestone // by day

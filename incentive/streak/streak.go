@@ -3,6 +3,7 @@ package streak
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -71,7 +72,10 @@ type Run struct {
 	// calendar.
 	From qun.Date `json:"from"`
 	To   qun.Date `json:"to"`
-	// Days is the number of days in the run checked in or made up.
+	// Days is the number of days in the run checked in or made up: from
+	// 1 to the days from From to To. The engine reads a stored value
+	// below 0 as 0 and one above 2^31−1 as 2^31−1, so that no count it
+	// adds to overflows: values only a damaged store can hold.
 	Days int `json:"days"`
 }
 
@@ -98,13 +102,18 @@ func (s *State) UnmarshalJSON(data []byte) error {
 }
 
 // Current returns the length of the member's last streak, alive or not:
-// see [Engine.Status] for the streak as of now.
+// see [Engine.Status] for the streak as of now. A run damaged in storage
+// counts as described at [Run.Days].
 func (s State) Current() int {
 	if len(s.Runs) == 0 {
 		return 0
 	}
-	return s.Runs[len(s.Runs)-1].Days
+	return s.Runs[len(s.Runs)-1].counted()
 }
+
+// counted returns r.Days as far as a stored run can be trusted: from 0 to
+// 2^31−1, a bound that costs no date arithmetic on the check-in path.
+func (r Run) counted() int { return min(max(r.Days, 0), math.MaxInt32) }
 
 // Result is what a check-in or a make-up did.
 type Result struct {
@@ -143,7 +152,13 @@ type Result struct {
 // Check-ins must come in time order: one for a day before the last
 // counted day is a Duplicate, and a missed day is filled with
 // [Engine.MakeUp].
+//
+// A zero Engine, not made with [Compile], refuses every check-in with an
+// error matching [qun.ErrInvalid].
 func (e *Engine) CheckIn(s State, m qun.MemberID, at time.Time, zone qun.Zone) (State, Result, error) {
+	if err := e.made(); err != nil {
+		return s, Result{}, fmt.Errorf("streak: check in: %w", err)
+	}
 	if err := m.Validate(); err != nil {
 		return s, Result{}, fmt.Errorf("streak: check in: %w", qun.Within("member", err))
 	}
@@ -201,7 +216,9 @@ func (e *Engine) advance(s *State, d qun.Date, missed int, res *Result) {
 // the milestones the current streak reached.
 func (e *Engine) counted(s *State, m qun.MemberID, today qun.Date, res *Result) {
 	res.Counted = true
-	s.Total++
+	if s.Total < math.MaxInt {
+		s.Total++
+	}
 	for _, r := range s.Runs {
 		s.Longest = max(s.Longest, r.Days)
 	}
@@ -246,8 +263,12 @@ func (e *Engine) counted(s *State, m qun.MemberID, today qun.Date, res *Result) 
 // day they missed, as of now in their zone. The day counts as checked in:
 // it extends or joins the runs beside it, and, when it joins the current
 // streak, can reach its milestones. It is refused with [ErrNoMakeUps],
-// [ErrMakeUpLimit], [ErrTooFarBack] or [ErrNotMissed].
+// [ErrMakeUpLimit], [ErrTooFarBack] or [ErrNotMissed]; by a zero Engine,
+// not made with [Compile], with an error matching [qun.ErrInvalid].
 func (e *Engine) MakeUp(s State, m qun.MemberID, day qun.Date, now time.Time, zone qun.Zone) (State, Result, error) {
+	if err := e.made(); err != nil {
+		return s, Result{}, fmt.Errorf("streak: make up: %w", err)
+	}
 	if err := m.Validate(); err != nil {
 		return s, Result{}, fmt.Errorf("streak: make up: %w", qun.Within("member", err))
 	}
@@ -348,7 +369,7 @@ type Status struct {
 // Status returns the member's streak as of now, in the zone they are in,
 // measuring missed days as CheckIn does.
 func (e *Engine) Status(s State, now time.Time, zone qun.Zone) Status {
-	st := Status{Longest: s.Longest}
+	st := Status{Longest: max(s.Longest, 0)}
 	if len(s.Runs) == 0 {
 		return st
 	}
@@ -360,9 +381,9 @@ func (e *Engine) Status(s State, now time.Time, zone qun.Zone) Status {
 	}
 	switch missed := gap - 1; {
 	case gap <= 0:
-		st.Current, st.Today = last.Days, true
+		st.Current, st.Today = last.counted(), true
 	case missed <= max(s.Freezes, 0):
-		st.Current, st.AtRisk, st.FreezesDue = last.Days, true, missed
+		st.Current, st.AtRisk, st.FreezesDue = last.counted(), true, missed
 	}
 	return st
 }
@@ -384,11 +405,24 @@ func (e *Engine) GrantMakeUps(s State, n int) (State, int) {
 	return s, g
 }
 
-// clone copies s for an operation to change, with its token counts
-// brought to zero if a state read from storage says less.
+// clone copies s for an operation to change, with its counts brought to
+// zero if a state read from storage says less, and each run's days within
+// the bounds [Run.Days] gives.
 func (s State) clone() State {
 	s.Freezes, s.MakeUps = max(s.Freezes, 0), max(s.MakeUps, 0)
+	s.Longest, s.Total = max(s.Longest, 0), max(s.Total, 0)
 	s.Runs = slices.Clone(s.Runs)
+	for i := range s.Runs {
+		s.Runs[i].Days = s.Runs[i].counted()
+	}
 	s.Reached = slices.Clone(s.Reached)
 	return s
+}
+
+// made refuses a zero Engine, whose rules have no ID.
+func (e *Engine) made() error {
+	if e.rules.ID == "" {
+		return qun.Invalid("", "the Engine was not made with Compile")
+	}
+	return nil
 }

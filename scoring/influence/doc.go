@@ -34,7 +34,8 @@
 // known failure of its criterion (github.com/networkx/networkx/issues/4792,
 // and the same bug in rustworkx, github.com/Qiskit/rustworkx/pull/1576).
 // PageRank on a million members and ten million interactions takes well
-// under a second on one core.
+// under a second on one core. A host may allow more iterations than 100, up
+// to [MaxPageRankIterations], so that no configuration runs for ever.
 //
 // # KOL candidates
 //

@@ -91,7 +91,8 @@ type Candidate struct {
 // are not staff, most influential first (and by member ID among equals,
 // where ranks within about ten significant digits are equal).
 // If PageRank does not converge, it returns the candidates of the last
-// iteration with an error that matches [ErrNotConverged].
+// iteration with an error that matches [ErrNotConverged]. A nil events
+// holds none, and gives no candidates.
 func FindKOLs(graph GraphRules, rules KOLRules, events iter.Seq[qun.Event]) ([]Candidate, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err

@@ -169,7 +169,7 @@ type Link struct {
 
 // NewNetwork builds the network of the events under the rules. An event
 // whose other member is missing, not a valid member ID, or the actor
-// themselves adds nothing.
+// themselves adds nothing. A nil events holds none.
 func NewNetwork(rules GraphRules, events iter.Seq[qun.Event]) (*Network, error) {
 	return newNetwork(rules, events, nil)
 }
@@ -178,6 +178,9 @@ func NewNetwork(rules GraphRules, events iter.Seq[qun.Event]) (*Network, error) 
 func newNetwork(rules GraphRules, events iter.Seq[qun.Event], keep *qun.Condition) (*Network, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err
+	}
+	if events == nil {
+		events = func(func(qun.Event) bool) {}
 	}
 	n := &Network{decay: rules.IdleDecay, period: time.Duration(rules.IdlePeriod)}
 	if n.decay == 0 {

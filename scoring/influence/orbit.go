@@ -123,6 +123,7 @@ func (r *OrbitRules) UnmarshalJSON(data []byte) error {
 }
 
 // Orbit is compiled [OrbitRules]. It is safe for concurrent use.
+// The zero Orbit, not made with [OrbitRules.Compile], places no one.
 type Orbit struct {
 	rules    OrbitRules
 	byName   map[string][]int
@@ -193,8 +194,13 @@ func (p Placement) StepName() string {
 }
 
 // Place places every member with an activity in the lookback before now
-// (now − lookback, now], in member ID order.
+// (now − lookback, now], in member ID order. A nil events holds no
+// activity; a zero Orbit, not made with [OrbitRules.Compile], has none to
+// look for. Both place no one.
 func (o *Orbit) Place(events iter.Seq[qun.Event], now time.Time) []Placement {
+	if events == nil {
+		return []Placement{}
+	}
 	type love struct {
 		weight   int
 		activity string

@@ -32,12 +32,21 @@ type PageRank struct {
 	// Tolerance is the L1 change between iterations below which the ranks
 	// have converged; zero means 1e-6.
 	Tolerance float64 `json:"tolerance,omitempty"`
-	// MaxIterations caps the iterations; zero means 100.
+	// MaxIterations caps the iterations; zero means 100. It is at most
+	// MaxPageRankIterations.
 	MaxIterations int `json:"max_iterations,omitempty"`
 }
 
-// Validate reports every problem with p, joined: a damping in [0, 1), and
-// a tolerance and an iteration cap that are not negative.
+// MaxPageRankIterations bounds PageRank.MaxIterations, so that a tolerance
+// too fine for float64 to reach (or a damping a hair below 1, which
+// converges by a factor of the damping an iteration) ends in
+// [ErrNotConverged] instead of running for ever. It is enough for a
+// damping of 0.9999 to converge to 1e-6.
+const MaxPageRankIterations = 1_000_000
+
+// Validate reports every problem with p, joined: a damping in [0, 1), a
+// tolerance that is not negative, and an iteration cap from 0 to
+// [MaxPageRankIterations].
 func (p PageRank) Validate() error {
 	var errs []error
 	if !(p.Damping >= 0 && p.Damping < 1) {
@@ -46,8 +55,8 @@ func (p PageRank) Validate() error {
 	if !(p.Tolerance >= 0) || math.IsInf(p.Tolerance, 0) {
 		errs = append(errs, qun.Invalid("tolerance", "must be a finite number, not negative"))
 	}
-	if p.MaxIterations < 0 {
-		errs = append(errs, qun.Invalid("max_iterations", "must not be negative"))
+	if p.MaxIterations < 0 || p.MaxIterations > MaxPageRankIterations {
+		errs = append(errs, qun.Invalid("max_iterations", "must be 0 to %d", MaxPageRankIterations))
 	}
 	return errors.Join(errs...)
 }
@@ -101,10 +110,14 @@ var ErrNotConverged = errors.New("influence: PageRank did not converge")
 
 // Rank returns the PageRank of every node of g. Each iteration reads each
 // edge once, in the graph's order, and allocates nothing: three vectors
-// of n float64s are allocated once.
+// of n float64s are allocated once. A nil g is refused with an error
+// matching [qun.ErrInvalid]; the zero Graph has no nodes, and no ranks.
 func (p PageRank) Rank(g *Graph) (Ranking, error) {
 	if err := p.Validate(); err != nil {
 		return Ranking{}, err
+	}
+	if g == nil {
+		return Ranking{}, qun.Invalid("", "the graph is nil")
 	}
 	p = p.withDefaults()
 	n := g.n
