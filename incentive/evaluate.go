@@ -27,8 +27,8 @@ import (
 // per-unit award that rounding changed, allocate their factor and
 // unrounded amount).
 func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) Decision {
-	idx := e.byName[ev.Name]
-	if len(idx) == 0 {
+	gates := e.byName[ev.Name]
+	if len(gates) == 0 {
 		return Decision{}
 	}
 	x := evalContext{e: e, ev: &ev, m: &m, s: &s, now: now}
@@ -37,13 +37,16 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 	var buf [64]match
 	matched := buf[:0]
 	names := 0
-	for _, i := range idx {
-		c := &e.rules[i]
+	for _, g := range gates {
+		if g.first >= 0 && !x.holds(g.first) {
+			continue
+		}
+		c := &e.rules[g.rule]
 		if !c.matches(&x) {
 			continue
 		}
 		mask := c.applied(&x)
-		matched = append(matched, match{rule: int32(i), mask: mask})
+		matched = append(matched, match{rule: g.rule, mask: mask})
 		names += bits.OnesCount32(mask)
 		if c.r.Stop {
 			break
@@ -98,6 +101,7 @@ type evalContext struct {
 	valueOK  int8  // 0 not computed, 1 fits an fx, -1 does not
 	props    slots // the event's properties the rules test
 	attrs    slots // the member's attributes the rules test
+	memo     condMemo
 }
 
 type draw struct {
@@ -133,12 +137,12 @@ func (x *evalContext) eventValue() (fx, bool) {
 
 // periodsAt returns the indexes of the day, week and month of t in the
 // program's calendar, which caps count in: [qun.Calendar.Index]'s, from
-// one zone lookup (a property pins them equal).
+// one zone lookup (a property pins them equal). The month is the local
+// day's, read in UTC, where reading a date needs no zone lookup.
 func (e *Engine) periodsAt(t time.Time) [3]int64 {
-	local := t.In(e.loc)
-	_, offset := local.Zone()
+	_, offset := t.In(e.loc).Zone()
 	day := floorDiv(t.Unix()+int64(offset), 86400)
-	year, month, _ := local.Date()
+	year, month, _ := time.Unix(day*86400, 0).UTC().Date()
 	return [3]int64{day, floorDiv(day-e.weekAnchor, 7), int64(year)*12 + int64(month) - 1}
 }
 
@@ -188,13 +192,7 @@ func (d *drawTable) from(name string) *int64 {
 // The event's name is known to match: the engine dispatches by name.
 func (c *crule) matches(x *evalContext) bool {
 	r := c.r
-	for _, sc := range c.where {
-		v, ok := x.props.get(sc.slot, sc.c.Prop, x.ev.Props)
-		if !sc.c.Holds(v, ok) {
-			return false
-		}
-	}
-	if !inTiers(x.m.Tier, r.Tiers) || !x.holdAll(c.member) {
+	if !x.allHold(c.conds) || !inTiers(x.m.Tier, r.Tiers) {
 		return false
 	}
 	if r.Active != nil && !r.Active.Contains(x.eventDate()) {
@@ -210,56 +208,12 @@ func inTiers(tier string, tiers []string) bool {
 	return len(tiers) == 0 || slices.Contains(tiers, tier)
 }
 
-// holdAll reports whether the member's attributes meet every condition.
-func (x *evalContext) holdAll(conds []slotCond) bool {
-	for _, sc := range conds {
-		v, ok := x.attrs.get(sc.slot, sc.c.Prop, x.m.Attrs)
-		if !sc.c.Holds(v, ok) {
-			return false
-		}
-	}
-	return true
-}
-
-// slotCond is a condition compiled with the slot of its property (or
-// attribute) in an evaluation's cache, or -1 when it has none.
-type slotCond struct {
-	c    *qun.Condition
-	slot int
-}
-
-// maxSlots is how many event properties, and how many member attributes,
-// an evaluation caches: rules tend to test the same few, and each is then
-// looked up in its map once per evaluation, not once per rule.
-const maxSlots = 8
-
-// slots caches the values of properties (or attributes) by slot.
-type slots struct {
-	seen   uint8
-	ok     [maxSlots]bool
-	values [maxSlots]string
-}
-
-// get returns the value of the property name, which has the given slot,
-// from the cache or from m.
-func (s *slots) get(slot int, name string, m map[string]string) (string, bool) {
-	if slot < 0 {
-		v, ok := m[name]
-		return v, ok
-	}
-	if bit := uint8(1) << slot; s.seen&bit == 0 {
-		s.values[slot], s.ok[slot] = m[name]
-		s.seen |= bit
-	}
-	return s.values[slot], s.ok[slot]
-}
-
 // applied returns the bitmask of the rule's multipliers that apply.
 func (c *crule) applied(x *evalContext) uint32 {
 	var mask uint32
 	for i := range c.r.Multipliers {
 		mu := &c.r.Multipliers[i]
-		if inTiers(x.m.Tier, mu.Tiers) && x.holdAll(c.mulMember[i]) &&
+		if inTiers(x.m.Tier, mu.Tiers) && x.allHold(c.mulConds[i]) &&
 			(mu.Window == nil || mu.Window.Contains(x.eventDate())) {
 			mask |= 1 << i
 		}
@@ -322,11 +276,11 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 			points, limit = max(room, 0), l
 		}
 	}
-	if c.caps[0] >= 0 || c.caps[1] >= 0 || c.caps[2] >= 0 {
+	if c.periodic {
 		idx := x.periods()
-		for i, t := range c.tallies(u) {
+		for i, l := range capLimits {
 			if c.caps[i] >= 0 {
-				cut(c.caps[i]-tallyUsed(t, idx[i], scale), capLimits[i])
+				cut(c.caps[i]-periodUsed(u, i, idx[i], scale), l)
 			}
 		}
 	}
@@ -361,19 +315,22 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 	}
 }
 
-// tallies returns the usage's day, week and month tallies.
-func (c *crule) tallies(u *Usage) [3]*Tally {
+// periodUsed returns what the usage u (nil if none) counts toward the
+// cap of period i (day, week, month) whose index is index: the points of
+// its tally of that period, or of a later one (a clock that went back is
+// held to the latest period seen), and nothing if the tally is older.
+func periodUsed(u *Usage, i int, index int64, scale int32) int64 {
 	if u == nil {
-		return [3]*Tally{}
+		return 0
 	}
-	return [3]*Tally{&u.Day, &u.Week, &u.Month}
-}
-
-// tallyUsed returns what a tally counts toward the period with the given
-// index: its points if it is that period, or a later one (a clock that went
-// back is held to the latest period seen), and nothing if it is older.
-func tallyUsed(t *Tally, index int64, scale int32) int64 {
-	if t == nil || t.Period < index {
+	t := &u.Day
+	switch i {
+	case 1:
+		t = &u.Week
+	case 2:
+		t = &u.Month
+	}
+	if t.Period < index {
 		return 0
 	}
 	return unitsOrMax(t.Points, scale)
@@ -612,12 +569,12 @@ func (c *crule) allows(u *Usage, aw Award, periods [3]int64, now time.Time) erro
 	if !ok {
 		return stale("%s points pass every cap", aw.Points)
 	}
-	for i, t := range c.tallies(u) {
+	for i, l := range capLimits {
 		if c.caps[i] < 0 {
 			continue
 		}
-		if used, fine := add(tallyUsed(t, periods[i], scale), points); !fine || used > c.caps[i] {
-			return stale("it would pass the %s", capLimits[i].phrase())
+		if used, fine := add(periodUsed(u, i, periods[i], scale), points); !fine || used > c.caps[i] {
+			return stale("it would pass the %s", l.phrase())
 		}
 	}
 	if c.caps[3] >= 0 {
