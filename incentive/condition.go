@@ -21,6 +21,33 @@ type cond struct {
 	c      qun.Condition
 	member bool // tests a member attribute, not an event property
 	slot   int  // -1: not cached
+	// one is the value of an exact or is_not condition with one value,
+	// the usual kind, which test compares itself.
+	one   string
+	shape shape
+}
+
+// shape says how test tests a condition.
+type shape uint8
+
+const (
+	general  shape = iota // by qun.Condition.Holds
+	exactOne              // the property is one
+	isNotOne              // the property is missing or not one
+)
+
+// compileCond compiles c, on a member attribute if member is set.
+func compileCond(c qun.Condition, member bool, slot int) cond {
+	k := cond{c: c, member: member, slot: slot}
+	if len(c.Values) == 1 {
+		switch c.Op {
+		case qun.OpExact:
+			k.shape, k.one = exactOne, c.Values[0]
+		case qun.OpIsNot:
+			k.shape, k.one = isNotOne, c.Values[0]
+		}
+	}
+	return k
 }
 
 // condTable assigns the program's distinct conditions their indexes, at
@@ -45,7 +72,7 @@ func (t *condTable) add(conds []qun.Condition, member bool) []int32 {
 		if !ok {
 			id = int32(len(t.conds))
 			t.index[key] = id
-			t.conds = append(t.conds, cond{c: c, member: member, slot: t.slot(c.Prop, member)})
+			t.conds = append(t.conds, compileCond(c, member, t.slot(c.Prop, member)))
 		}
 		out[i] = id
 	}
@@ -141,6 +168,12 @@ func (x *evalContext) test(id int32) bool {
 		v, ok = x.attrs.get(c.slot, c.c.Prop, x.m.Attrs)
 	} else {
 		v, ok = x.props.get(c.slot, c.c.Prop, x.ev.Props)
+	}
+	switch c.shape {
+	case exactOne:
+		return ok && v == c.one
+	case isNotOne:
+		return !ok || v != c.one
 	}
 	return c.c.Holds(v, ok)
 }
