@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"maps"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -20,12 +21,17 @@ import (
 // now, when the award is made, so that a late event cannot reopen a day
 // that is over.
 //
-// Evaluate allocates only its result: the awards, one slice of the names
-// of the multipliers that applied, shared by the awards, and the amounts
-// that are not small whole numbers of units (an amount under 2048 units
-// comes from a table; a rule with more than four multipliers, and a
-// per-unit award that rounding changed, allocate their factor and
-// unrounded amount).
+// Evaluate allocates only its result: one slice of awards; one slice of
+// the names of the multipliers that applied, which the awards share; and
+// two small allocations (a big.Int and its word) for each amount that is
+// not among the engine's ready-made amounts of 0 to 2047 units: an
+// Unrounded base, and a Base, Wanted or Points of 2048 units or more.
+// Rarer cases allocate more: a rule with more than four multipliers
+// multiplies its factor out (two allocations for each that applies); an
+// amount too large for int64 arithmetic is computed in decimal; an
+// evaluation with more than 64 matching rules, or more than four campaign
+// budgets, outgrows its scratch space. A per-unit rule refuses an event
+// value beyond 10^±60 as LimitOverflow.
 func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) Decision {
 	gates := e.byName[ev.Name]
 	if len(gates) == 0 {
@@ -280,27 +286,23 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 		idx := x.periods()
 		for i, l := range capLimits {
 			if c.caps[i] >= 0 {
-				cut(c.caps[i]-periodUsed(u, i, idx[i], scale), l)
+				cut(room(c.caps[i], periodUsed(u, i, idx[i]), scale), l)
 			}
 		}
 	}
 	if c.caps[3] >= 0 {
-		used := int64(0)
-		if u != nil {
-			used = unitsOrMax(u.Points, scale)
-		}
-		cut(c.caps[3]-used, LimitLifetime)
+		cut(room(c.caps[3], lifetimeUsed(u), scale), LimitLifetime)
 	}
 	if c.caps[4] >= 0 {
 		name := r.Caps.Budget.Name
-		used := int64(0)
+		var used decimal.Decimal
 		for i := range x.s.Budgets {
 			if x.s.Budgets[i].Name == name {
-				used = unitsOrMax(x.s.Budgets[i].Used, scale)
+				used = x.s.Budgets[i].Used
 			}
 		}
 		drawn := draws.from(name)
-		cut(c.caps[4]-used-*drawn, LimitBudget)
+		cut(room(c.caps[4], used, scale)-*drawn, LimitBudget)
 		*drawn += points
 	}
 	if want == base {
@@ -319,9 +321,9 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 // cap of period i (day, week, month) whose index is index: the points of
 // its tally of that period, or of a later one (a clock that went back is
 // held to the latest period seen), and nothing if the tally is older.
-func periodUsed(u *Usage, i int, index int64, scale int32) int64 {
+func periodUsed(u *Usage, i int, index int64) decimal.Decimal {
 	if u == nil {
-		return 0
+		return decimal.Decimal{}
 	}
 	t := &u.Day
 	switch i {
@@ -331,164 +333,34 @@ func periodUsed(u *Usage, i int, index int64, scale int32) int64 {
 		t = &u.Month
 	}
 	if t.Period < index {
-		return 0
+		return decimal.Decimal{}
 	}
-	return unitsOrMax(t.Points, scale)
+	return t.Points
 }
 
-// unitsOrMax returns d in units, or the largest int64 if it does not fit,
-// which leaves no room under any cap.
-func unitsOrMax(d decimal.Decimal, scale int32) int64 {
-	n, ok := units(d, scale)
-	if !ok {
-		return 1<<63 - 1
+// lifetimeUsed returns what the usage u (nil if none) counts toward the
+// lifetime cap.
+func lifetimeUsed(u *Usage) decimal.Decimal {
+	if u == nil {
+		return decimal.Decimal{}
 	}
-	return n
+	return u.Points
 }
 
-func add(a, b int64) (int64, bool) {
-	s := a + b
-	return s, s >= a
-}
-
-// amounts returns the rule's award for the event, before bonus and caps:
-// the base (without multipliers) and the wanted amount (with the
-// multipliers in mask), both in units of the kind, each rounded once from
-// the exact value, and the exact base. It computes in int64 and falls back
-// to decimal when a step would overflow. ok is false when a result does not
-// fit in an int64.
-func (c *crule) amounts(x *evalContext, mask uint32) (base, want int64, q quantity, ok bool) {
-	value := x.ev.Value.Decimal
-	if c.per.m != 0 && (value.Exponent() > 60 || value.Exponent() < -60) {
-		return 0, 0, quantity{}, false // no award fits; and decimal would panic near int32 exponents
-	}
-	v, vok := x.eventValue()
-	if q, ok = c.exactQuantity(v, vok); ok {
-		if base, want, ok = c.roundQuantity(q, mask); ok {
-			return base, want, q, true
-		}
-	}
-	base, want, ok = c.slowAmounts(value, mask)
-	return base, want, quantity{}, ok // den 0: no exact quantity
-}
-
-// exactQuantity returns the exact award before multipliers for an event
-// value v (vok false if it does not fit an fx), if it fits a quantity.
-func (c *crule) exactQuantity(v fx, vok bool) (quantity, bool) {
+// room returns what a cap of limit units leaves after used, in units,
+// with used rounded up to a unit: negative when used is past the cap,
+// even when it is too large for an int64 (so that the cap still cuts, and
+// says so, after an earlier one cut to nothing), and the largest int64
+// when a negative used leaves more room than that.
+func room(limit int64, used decimal.Decimal, scale int32) int64 {
+	n, ok := units(used, scale)
 	switch {
-	case c.per.m == 0:
-		return quantity{c.points.m, 1, c.points.e}, true
-	case vok:
-		return c.baseQuantity(v)
+	case !ok && used.Sign() > 0:
+		return -1
+	case !ok, n < 0 && limit-n < limit:
+		return math.MaxInt64
 	}
-	return quantity{}, false
-}
-
-// roundQuantity rounds the exact base q, and q times the multipliers in
-// mask, to units of the kind, in int64; ok is false if a step overflows.
-func (c *crule) roundQuantity(q quantity, mask uint32) (base, want int64, ok bool) {
-	scale, rnd := c.kind.Scale, c.kind.Rounding
-	full := q
-	fine := true
-	for i, f := range c.factors {
-		if mask&(1<<i) != 0 && fine {
-			full, fine = full.times(f)
-		}
-	}
-	if !fine {
-		return 0, 0, false
-	}
-	base, ok1 := q.round(scale, rnd)
-	want, ok2 := full.round(scale, rnd)
-	return base, want, ok1 && ok2
-}
-
-// slowAmounts computes what amounts does in decimal, which cannot
-// overflow; a rapid property pins the two to the same results.
-func (c *crule) slowAmounts(value decimal.Decimal, mask uint32) (base, want int64, ok bool) {
-	scale, rnd := c.kind.Scale, c.kind.Rounding
-	num, den := c.exactBase(value)
-	baseDec := rnd.divRound(num, den, scale)
-	for i := range c.r.Multipliers {
-		if mask&(1<<i) != 0 {
-			num = num.Mul(c.r.Multipliers[i].Factor)
-		}
-	}
-	wantDec := rnd.divRound(num, den, scale)
-	base, ok1 := units(baseDec, scale)
-	want, ok2 := units(wantDec, scale)
-	return base, want, ok1 && ok2
-}
-
-// exactBase returns the award before multipliers as the fraction num/den.
-func (c *crule) exactBase(value decimal.Decimal) (num, den decimal.Decimal) {
-	num, den = c.r.Points, one
-	if c.per.m != 0 {
-		if c.r.WholeUnits {
-			count, _ := value.QuoRem(c.r.Per, 0)
-			num = count.Mul(c.r.Points)
-		} else {
-			num, den = value.Mul(c.r.Points), c.r.Per
-		}
-	}
-	return num, den
-}
-
-// unroundedPlaces is how many decimal places [Award.Unrounded] keeps.
-const unroundedPlaces = 9
-
-// exactAt reports whether q is exactly units of 10^-scale, so that
-// rounding it changed nothing.
-func (q quantity) exactAt(scale int32, units int64) bool {
-	// q == units × 10^-scale  ⟺  num × 10^(exp+scale) == units × den
-	lhs, rhs := q.num, units
-	var ok bool
-	if shift := q.exp + scale; shift >= 0 {
-		lhs, ok = scaleUp(lhs, shift)
-	} else {
-		rhs, ok = scaleUp(rhs, -shift)
-	}
-	if !ok {
-		return false
-	}
-	r, ok := mul(rhs, q.den)
-	return ok && lhs == r
-}
-
-// truncated returns q as a decimal truncated to unroundedPlaces places,
-// for [Award.Unrounded].
-func (q quantity) truncated() decimal.Decimal {
-	if n, ok := q.round(unroundedPlaces, Down); ok {
-		return fromUnits(n, unroundedPlaces)
-	}
-	t, _ := decimal.New(q.num, q.exp).QuoRem(decimal.NewFromInt(q.den), unroundedPlaces)
-	return t
-}
-
-// baseQuantity returns the exact award before multipliers of a per-unit
-// rule for the event's value v, if it fits.
-func (c *crule) baseQuantity(v fx) (quantity, bool) {
-	if c.r.WholeUnits {
-		// count = floor(v / per), an integer.
-		var count int64
-		if d := v.e - c.per.e; d >= 0 {
-			n, ok := scaleUp(v.m, d)
-			if !ok {
-				return quantity{}, false
-			}
-			count = n / c.per.m
-		} else {
-			p, ok := scaleUp(c.per.m, -d)
-			if !ok {
-				return quantity{}, false
-			}
-			count = v.m / p
-		}
-		n, ok := mul(count, c.points.m)
-		return quantity{n, 1, c.points.e}, ok
-	}
-	n, ok := mul(v.m, c.points.m)
-	return quantity{n, c.per.m, v.e + c.points.e - c.per.e}, ok
+	return limit - n
 }
 
 // recordUsage checks the awards of an earn against the account's rule
@@ -573,16 +445,12 @@ func (c *crule) allows(u *Usage, aw Award, periods [3]int64, now time.Time) erro
 		if c.caps[i] < 0 {
 			continue
 		}
-		if used, fine := add(periodUsed(u, i, periods[i], scale), points); !fine || used > c.caps[i] {
+		if points > room(c.caps[i], periodUsed(u, i, periods[i]), scale) {
 			return stale("it would pass the %s", l.phrase())
 		}
 	}
 	if c.caps[3] >= 0 {
-		used := int64(0)
-		if u != nil {
-			used = unitsOrMax(u.Points, scale)
-		}
-		if total, fine := add(used, points); !fine || total > c.caps[3] {
+		if points > room(c.caps[3], lifetimeUsed(u), scale) {
 			return stale("it would pass the %s", LimitLifetime.phrase())
 		}
 	}

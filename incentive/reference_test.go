@@ -26,6 +26,7 @@ import (
 // them, and usage that fills caps, every award is the same, decimal for
 // decimal: the same value and the same exponent.
 func TestEvaluateMatchesReference(t *testing.T) {
+	reached := map[string]int{}
 	rapid.Check(t, func(t *rapid.T) {
 		p := drawProgram(t)
 		eng, err := incentive.Compile(p)
@@ -33,8 +34,7 @@ func TestEvaluateMatchesReference(t *testing.T) {
 			t.Fatalf("generated program is invalid: %v", err)
 		}
 		ev := drawEvent(t)
-		m := incentive.Member{Tier: rapid.SampledFrom([]string{"", "silver", "gold"}).Draw(t, "tier"),
-			Attrs: map[string]string{"city": rapid.SampledFrom([]string{"shanghai", "beijing"}).Draw(t, "city")}}
+		m := incentive.Member{Tier: rapid.SampledFrom([]string{"", "silver", "gold"}).Draw(t, "tier"), Attrs: drawProps(t, "attribute")}
 		now := ev.Time.Add(time.Duration(rapid.Int64Range(0, 3*86400).Draw(t, "delay")) * time.Second)
 		s := drawRuleState(t, p, now)
 		got := eng.Evaluate(ev, m, s, now).Awards
@@ -42,7 +42,30 @@ func TestEvaluateMatchesReference(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.Comparer(sameDecimal)); diff != "" {
 			t.Fatalf("Evaluate differs from the reference (-want +got):\n%s", diff)
 		}
+		for _, a := range got {
+			reached["limit "+a.Limit.String()]++
+			if !a.Unrounded.IsZero() {
+				reached["a rounded base"]++
+			}
+			if a.Bonus.Sign() > 0 && a.Limit != incentive.LimitOverflow {
+				reached["a first-time bonus"]++
+			}
+			if c := ev.Value.Decimal.Coefficient(); !c.IsInt64() && a.Limit != incentive.LimitOverflow && !p.Rules[ruleIndex(p, a.Rule)].Per.IsZero() {
+				reached["an award from a value past int64"]++
+			}
+		}
 	})
+	t.Log(reached)
+	for _, what := range []string{"limit ", "limit cooldown", "limit day", "limit week", "limit month", "limit lifetime", "limit budget",
+		"limit overflow", "a rounded base", "a first-time bonus", "an award from a value past int64"} {
+		if reached[what] == 0 && !testing.Short() {
+			t.Errorf("the property did not reach %q", what)
+		}
+	}
+}
+
+func ruleIndex(p incentive.Program, id string) int {
+	return slices.IndexFunc(p.Rules, func(r incentive.Rule) bool { return r.ID == id })
 }
 
 // sameDecimal reports whether a and b are the same decimal: the same
@@ -234,38 +257,8 @@ func roundRat(x *big.Rat, scale int32, r incentive.Rounding) *big.Int {
 }
 
 // The generators below lean on the edges: amounts of 18, 19 and 20
-// digits about math.MaxInt64, caps a few units wide, usage at and past
-// the caps, and budgets shared by several rules.
-
-// drawCoefficient draws a positive coefficient of up to maxDigits digits,
-// often one at an edge.
-func drawCoefficient(t *rapid.T, label string, maxDigits int) *big.Int {
-	var edges []*big.Int
-	for _, s := range []string{"1", "2", "5", "9", "10", "99", "999999999999999999", "1000000000000000000",
-		"9223372036854775806", "9223372036854775807", "9223372036854775808", "9999999999999999999",
-		"10000000000000000000", "18446744073709551615", "18446744073709551616", "99999999999999999999"} {
-		if n, _ := new(big.Int).SetString(s, 10); len(s) <= maxDigits {
-			edges = append(edges, n)
-		}
-	}
-	if rapid.Bool().Draw(t, label+" at an edge") {
-		return rapid.SampledFrom(edges).Draw(t, label)
-	}
-	digits := rapid.IntRange(1, maxDigits).Draw(t, label+" digits")
-	lo := pow10Int(int32(digits - 1))
-	span := new(big.Int).Sub(pow10Int(int32(digits)), lo)
-	// Two 64-bit draws cover the span of any 20-digit coefficient.
-	hi := new(big.Int).Lsh(new(big.Int).SetUint64(rapid.Uint64().Draw(t, label+" high")), 64)
-	r := hi.Add(hi, new(big.Int).SetUint64(rapid.Uint64().Draw(t, label+" low")))
-	return r.Add(r.Mod(r, span), lo)
-}
-
-// drawConstant draws a rule constant within Validate's bounds: up to 18
-// significant digits, exponent -9 to maxExp.
-func drawConstant(t *rapid.T, label string, minExp int32, maxExp int32) decimal.Decimal {
-	c := drawCoefficient(t, label, 18)
-	return decimal.NewFromBigInt(c, int32(rapid.IntRange(int(minExp), int(maxExp)).Draw(t, label+" exponent")))
-}
+// digits about math.MaxInt64 (incentive.DrawCoefficient), caps a few units
+// wide, usage at and past the caps, and budgets shared by several rules.
 
 // drawUnits draws an amount at the scale: a few units, usually, so that
 // caps cut; sometimes up to max units.
@@ -284,10 +277,20 @@ func drawProgram(t *rapid.T) incentive.Program {
 			Scale:    int32(rapid.IntRange(0, 6).Draw(t, "scale")),
 			Rounding: incentive.Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))})
 	}
+	// A quarter of the programs are wild: constants of up to 18 digits and
+	// large exponents, and up to six multipliers, which overflow int64
+	// often. The others are what communities write.
+	wild := rapid.IntRange(0, 3).Draw(t, "wild") == 0
+	constant := func(label string, minExp, maxExp int32) decimal.Decimal {
+		if wild {
+			return incentive.DrawConstant(t, label, minExp, maxExp)
+		}
+		return decimal.New(rapid.Int64Range(1, 999).Draw(t, label), int32(rapid.IntRange(int(max(minExp, -3)), int(min(maxExp, 2))).Draw(t, label+" exponent")))
+	}
 	budgets := map[string]decimal.Decimal{}
 	holiday := &incentive.Window{From: qun.DateOf(t0), Until: qun.DateOf(t0)}
 	var rules []incentive.Rule
-	for i := range rapid.IntRange(1, 8).Draw(t, "rules") {
+	for i := range rapid.IntRange(1, 12).Draw(t, "rules") {
 		kind := rapid.SampledFrom(kinds).Draw(t, "kind")
 		r := incentive.Rule{ID: "r" + strconv.Itoa(i), Kind: kind.Name, Event: qun.EventFilter{Name: "e"},
 			Priority: rapid.IntRange(0, 3).Draw(t, "priority"), Stop: rapid.IntRange(0, 5).Draw(t, "stop") == 0}
@@ -296,33 +299,33 @@ func drawProgram(t *rapid.T) incentive.Program {
 		}
 		switch rapid.IntRange(0, 2).Draw(t, "award") {
 		case 0: // fixed: exact at the scale
-			r.Points = drawConstant(t, "points", -kind.Scale, 12)
+			r.Points = constant("points", -kind.Scale, 12)
 		case 1, 2: // per unit of the event's value
-			r.Points = drawConstant(t, "rate", -9, 6)
-			r.Per = drawConstant(t, "per", -9, 12)
+			r.Points = constant("rate", -9, 6)
+			r.Per = constant("per", -9, 12)
 			r.WholeUnits = rapid.Bool().Draw(t, "whole units")
 		}
-		if rapid.IntRange(0, 3).Draw(t, "with a condition") == 0 {
-			r.Event.Where = []qun.Condition{{Prop: "channel", Op: qun.OpExact, Values: []string{"online"}}}
-		}
+		r.Event.Where = drawConditions(t, "event condition")
 		if rapid.IntRange(0, 4).Draw(t, "for tiers") == 0 {
 			r.Tiers = []string{"gold"}
 		}
-		if rapid.IntRange(0, 4).Draw(t, "member condition") == 0 {
-			r.Member = []qun.Condition{{Prop: "city", Op: qun.OpIsNot, Values: []string{"beijing"}}}
-		}
+		r.Member = drawConditions(t, "member condition")
 		if rapid.IntRange(0, 5).Draw(t, "campaign") == 0 {
 			r.Active = holiday
 		}
-		for j := range rapid.IntRange(0, 6).Draw(t, "multipliers") {
-			mu := incentive.Multiplier{Name: "m" + strconv.Itoa(j), Factor: drawConstant(t, "factor", -9, 2)}
+		most := 2
+		if wild {
+			most = 6
+		}
+		for j := range rapid.IntRange(0, most).Draw(t, "multipliers") {
+			mu := incentive.Multiplier{Name: "m" + strconv.Itoa(j), Factor: constant("factor", -9, 2)}
 			switch rapid.IntRange(0, 3).Draw(t, "multiplier condition") {
 			case 1:
 				mu.Tiers = []string{rapid.SampledFrom([]string{"silver", "gold"}).Draw(t, "multiplier tier")}
 			case 2:
 				mu.Window = holiday
 			case 3:
-				mu.Member = []qun.Condition{{Prop: "city", Op: qun.OpExact, Values: []string{"shanghai"}}}
+				mu.Member = drawConditions(t, "multiplier condition")
 			}
 			r.Multipliers = append(r.Multipliers, mu)
 		}
@@ -332,7 +335,7 @@ func drawProgram(t *rapid.T) incentive.Program {
 		if r.Points.IsZero() && r.FirstTimeBonus.IsZero() {
 			r.FirstTimeBonus = decimal.New(1, 0)
 		}
-		if rapid.IntRange(0, 3).Draw(t, "cooldown") == 0 {
+		if rapid.IntRange(0, 2).Draw(t, "cooldown") == 0 {
 			r.Cooldown = qun.Duration(time.Duration(rapid.IntRange(1, 48).Draw(t, "cooldown hours")) * time.Hour)
 		}
 		for j, c := range []*decimal.NullDecimal{&r.Caps.Day, &r.Caps.Week, &r.Caps.Month, &r.Caps.Lifetime} {
@@ -340,8 +343,8 @@ func drawProgram(t *rapid.T) incentive.Program {
 				*c = incentive.Cap(drawUnits(t, "cap", kind.Scale, math.MaxInt64))
 			}
 		}
-		if rapid.IntRange(0, 2).Draw(t, "budget") == 0 {
-			name := "b-" + kind.Name + "-" + strconv.Itoa(rapid.IntRange(0, 1).Draw(t, "budget name"))
+		if rapid.Bool().Draw(t, "budget") {
+			name := "b-" + kind.Name + "-" + strconv.Itoa(rapid.IntRange(0, 3).Draw(t, "budget name")/3)
 			if _, ok := budgets[name]; !ok {
 				if budgets[name] = drawUnits(t, "budget limit", kind.Scale, math.MaxInt64); budgets[name].IsZero() {
 					budgets[name] = decimal.New(1, -kind.Scale) // a budget is positive
@@ -354,6 +357,44 @@ func drawProgram(t *rapid.T) incentive.Program {
 	return incentive.Program{Calendar: calSH, Kinds: kinds, Rules: rules}
 }
 
+// condProps are the properties (and attributes) conditions test: more
+// than the engine caches the values of, so that some are looked up each
+// time.
+var condProps = []string{"channel", "city", "store", "sku", "p4", "p5", "p6", "p7", "p8", "p9", "p10"}
+
+// drawConditions draws up to three conditions, usually none, on the
+// properties condProps over a few values, so that rules share some
+// conditions and not others, and a program has more distinct conditions
+// than fit a few bits.
+func drawConditions(t *rapid.T, label string) []qun.Condition {
+	var conds []qun.Condition
+	for range rapid.IntRange(-5, 3).Draw(t, label+"s") {
+		c := qun.Condition{Prop: rapid.SampledFrom(condProps).Draw(t, label+" property"),
+			Op: rapid.SampledFrom([]qun.Op{qun.OpExact, qun.OpIsNot, qun.OpIContains, qun.OpGT, qun.OpIsSet, qun.OpIsNotSet}).Draw(t, label+" op")}
+		switch c.Op {
+		case qun.OpExact, qun.OpIsNot:
+			c.Values = rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"a", "b", "c"}), 1, 2, rapid.ID[string]).Draw(t, label+" values")
+		case qun.OpIContains:
+			c.Values = []string{rapid.SampledFrom([]string{"A", "b"}).Draw(t, label+" substring")}
+		case qun.OpGT:
+			c.Values = []string{rapid.SampledFrom([]string{"1", "5"}).Draw(t, label+" bound")}
+		}
+		conds = append(conds, c)
+	}
+	return conds
+}
+
+// drawProps draws values for some of condProps.
+func drawProps(t *rapid.T, label string) map[string]string {
+	props := map[string]string{}
+	for _, p := range condProps {
+		if rapid.IntRange(0, 2).Draw(t, label+" "+p) > 0 {
+			props[p] = rapid.SampledFrom([]string{"a", "b", "c", "ab", "3", "10"}).Draw(t, label+" "+p+" value")
+		}
+	}
+	return props
+}
+
 // drawEvent draws an event "e" (or sometimes "other") on the holiday or the
 // day after, with a value that is often at or past the edges of int64,
 // and sometimes missing, zero or negative.
@@ -363,9 +404,7 @@ func drawEvent(t *rapid.T) qun.Event {
 	if rapid.IntRange(0, 9).Draw(t, "event name") == 0 {
 		ev.Name = "other"
 	}
-	if rapid.Bool().Draw(t, "online") {
-		ev.Props = map[string]string{"channel": "online"}
-	}
+	ev.Props = drawProps(t, "property")
 	switch rapid.IntRange(0, 9).Draw(t, "value") {
 	case 0: // none
 	case 1:
@@ -373,9 +412,17 @@ func drawEvent(t *rapid.T) qun.Event {
 	case 2:
 		exp := rapid.SampledFrom([]int32{-62, -61, -60, 60, 61, 62}).Draw(t, "extreme exponent")
 		ev.Value = decimal.NewNullDecimal(decimal.New(rapid.Int64Range(1, 999).Draw(t, "extreme"), exp))
+	case 3: // a coefficient past int64, of a plausible amount: 9223372.036854775808
+		c, _ := new(big.Int).SetString(rapid.SampledFrom([]string{"9223372036854775808", "9999999999999999999", "18446744073709551616",
+			"12345678901234567890"}).Draw(t, "coefficient past int64"), 10)
+		ev.Value = decimal.NewNullDecimal(decimal.NewFromBigInt(c, -int32(rapid.IntRange(6, 16).Draw(t, "places"))))
 	default:
-		c := drawCoefficient(t, "value", 20)
-		ev.Value = decimal.NewNullDecimal(decimal.NewFromBigInt(c, int32(rapid.IntRange(-12, 6).Draw(t, "value exponent"))))
+		c := incentive.DrawCoefficient(t, "value", 20)
+		top := 6
+		if rapid.IntRange(0, 3).Draw(t, "far past int64") == 0 {
+			top = 20
+		}
+		ev.Value = decimal.NewNullDecimal(decimal.NewFromBigInt(c, int32(rapid.IntRange(-12, top).Draw(t, "value exponent"))))
 	}
 	return ev
 }
@@ -392,7 +439,7 @@ func drawRuleState(t *rapid.T, p incentive.Program, now time.Time) incentive.Rul
 		case 1: // finer than any scale: rounded up against a cap
 			return decimal.New(rapid.Int64Range(1, 99999).Draw(t, label+" fine"), -7)
 		case 2: // too large for an int64 of units
-			return decimal.NewFromBigInt(drawCoefficient(t, label+" huge", 20), 6)
+			return decimal.NewFromBigInt(incentive.DrawCoefficient(t, label+" huge", 20), 6)
 		}
 		return decimal.New(rapid.Int64Range(0, 50).Draw(t, label), 0)
 	}
@@ -418,4 +465,50 @@ func drawRuleState(t *rapid.T, p incentive.Program, now time.Time) incentive.Rul
 		}
 	}
 	return s
+}
+
+// TestManyDistinctConditions checks evaluation against the reference for a
+// program with more distinct conditions than an evaluation remembers the
+// outcome of, on more properties and attributes than it caches the values
+// of, shared by some rules and multipliers and not by others.
+func TestManyDistinctConditions(t *testing.T) {
+	var rules []incentive.Rule
+	for i := range 300 {
+		op := []qun.Op{qun.OpExact, qun.OpIsNot, qun.OpIContains}[i%3]
+		c := qun.Condition{Prop: "p" + strconv.Itoa(i%12), Op: op, Values: []string{"v" + strconv.Itoa(i%40)}}
+		r := incentive.Rule{ID: "r" + strconv.Itoa(i), Kind: "points", Event: qun.EventFilter{Name: "e", Where: []qun.Condition{c}},
+			Points: decimal.New(int64(1+i%5), 0), Priority: i % 4}
+		switch i % 4 {
+		case 1:
+			c.Prop = "a" + strconv.Itoa(i%11)
+			r.Member = []qun.Condition{c}
+		case 2:
+			c.Prop = "a" + strconv.Itoa(i%13)
+			r.Multipliers = []incentive.Multiplier{{Name: "m", Factor: decimal.New(2, 0), Member: []qun.Condition{c}}}
+		}
+		rules = append(rules, r)
+	}
+	p := incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: rules}
+	eng, err := incentive.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 40 {
+		ev := qun.Event{ID: "ev", Member: "lin", Name: "e", Time: t0, Props: map[string]string{}}
+		m := incentive.Member{Attrs: map[string]string{}}
+		for j := range 13 {
+			if (j+k)%3 != 0 {
+				ev.Props["p"+strconv.Itoa(j)] = "v" + strconv.Itoa((j*k)%40)
+				m.Attrs["a"+strconv.Itoa(j)] = "v" + strconv.Itoa((j+k)%40)
+			}
+		}
+		got := eng.Evaluate(ev, m, incentive.RuleState{}, t0).Awards
+		want := referenceEvaluate(p, ev, m, incentive.RuleState{}, t0)
+		if len(want) == 0 || len(want) == len(rules) {
+			t.Fatalf("event %d: %d of %d rules match; the case tests nothing", k, len(want), len(rules))
+		}
+		if diff := cmp.Diff(want, got, cmp.Comparer(sameDecimal)); diff != "" {
+			t.Fatalf("event %d: Evaluate differs from the reference (-want +got):\n%s", k, diff)
+		}
+	}
 }
