@@ -16,9 +16,10 @@ type Engine struct {
 	program    Program
 	cal        qun.Calendar
 	kinds      map[string]*Kind
-	rules      []crule          // in evaluation order
-	byName     map[string][]int // event name → rules, in evaluation order
-	byID       map[string]int   // rule ID → index in rules
+	rules      []crule           // in evaluation order
+	conds      []cond            // the distinct conditions of the rules
+	byName     map[string][]gate // event name → its rules, in evaluation order
+	byID       map[string]int    // rule ID → index in rules
 	loc        *time.Location
 	weekAnchor int64 // day number of the first day of week 0 (see qun.Period.Index)
 	// small holds the decimals 0 to smallUnits-1 in units of each scale a
@@ -49,18 +50,27 @@ type crule struct {
 	bonus    int64 // units
 	bonusDec decimal.Decimal
 	caps     [5]int64 // day, week, month, lifetime, budget; -1 for none
+	periodic bool     // a cap of a day, week or month is set
 	cooldown time.Duration
-	// where, member and mulMember are the rule's conditions on the
-	// event, on the member, and on the member for each multiplier, with
-	// their slots in an evaluation's caches.
-	where, member []slotCond
-	mulMember     [][]slotCond
+	// conds are the rule's conditions on the event and on the member, and
+	// mulConds those of each multiplier, as indexes into Engine.conds.
+	conds    []int32
+	mulConds [][]int32
 	// idRank is the rule's index among the program's rules sorted by ID.
 	idRank int
 	// products holds the product of the factors of each set of
 	// multipliers (by bitmask) for rules with up to maxProducts of them,
 	// so that an award shares its Factor instead of computing it.
 	products []decimal.Decimal
+}
+
+// gate is a rule's place in the dispatch by event name, with the first of
+// its conditions: the rules an event's name selects that do not take the
+// event mostly fail on it, and a gate tests it from the evaluation's memo
+// without reading the rule.
+type gate struct {
+	rule  int32 // index in Engine.rules
+	first int32 // index in Engine.conds, or -1 if the rule has no condition
 }
 
 // maxProducts is the most multipliers a rule may have for its products
@@ -77,7 +87,7 @@ func Compile(p Program) (*Engine, error) {
 		loc:        p.Calendar.Location(),
 		weekAnchor: -((int64(time.Thursday)-int64(p.Calendar.WeekStart))%7 + 7) % 7,
 		kinds:      make(map[string]*Kind, len(p.Kinds)),
-		byName:     make(map[string][]int),
+		byName:     make(map[string][]gate),
 		byID:       make(map[string]int, len(p.Rules)),
 	}
 	e.program = Program{Calendar: p.Calendar, Kinds: slices.Clone(p.Kinds), Rules: make([]Rule, len(p.Rules))}
@@ -104,15 +114,14 @@ func Compile(p Program) (*Engine, error) {
 		ids[i] = r.ID
 	}
 	slices.Sort(ids)
-	props, attrs := map[string]int{}, map[string]int{}
+	var conds condTable
 	for _, i := range order {
 		r := &e.program.Rules[i]
 		c := crule{r: r, kind: e.kinds[r.Kind], cooldown: time.Duration(r.Cooldown)}
 		c.idRank, _ = slices.BinarySearch(ids, r.ID)
-		c.where = compileConds(r.Event.Where, props)
-		c.member = compileConds(r.Member, attrs)
+		c.conds = append(conds.add(r.Event.Where, false), conds.add(r.Member, true)...)
 		for j := range r.Multipliers {
-			c.mulMember = append(c.mulMember, compileConds(r.Multipliers[j].Member, attrs))
+			c.mulConds = append(c.mulConds, conds.add(r.Multipliers[j].Member, true))
 		}
 		c.points, _ = fxOf(r.Points)
 		c.per, _ = fxOf(r.Per)
@@ -143,10 +152,16 @@ func Compile(p Program) (*Engine, error) {
 				c.caps[j], _ = units(d.Decimal, c.kind.Scale)
 			}
 		}
+		c.periodic = c.caps[0] >= 0 || c.caps[1] >= 0 || c.caps[2] >= 0
 		e.byID[r.ID] = len(e.rules)
-		e.byName[r.Event.Name] = append(e.byName[r.Event.Name], len(e.rules))
+		g := gate{rule: int32(len(e.rules)), first: -1}
+		if len(c.conds) > 0 {
+			g.first = c.conds[0]
+		}
+		e.byName[r.Event.Name] = append(e.byName[r.Event.Name], g)
 		e.rules = append(e.rules, c)
 	}
+	e.conds = conds.conds
 	return e, nil
 }
 
@@ -179,26 +194,6 @@ func cloneConds(cs []qun.Condition) []qun.Condition {
 		cs[i].Values = slices.Clone(cs[i].Values)
 	}
 	return cs
-}
-
-// compileConds gives each condition the slot of its property in an
-// evaluation's cache, taking a new slot for a property not in slots while
-// there are free ones.
-func compileConds(conds []qun.Condition, slots map[string]int) []slotCond {
-	out := make([]slotCond, len(conds))
-	for i := range conds {
-		c := &conds[i]
-		slot, ok := slots[c.Prop]
-		if !ok {
-			slot = -1
-			if len(slots) < maxSlots {
-				slot = len(slots)
-				slots[c.Prop] = slot
-			}
-		}
-		out[i] = slotCond{c: c, slot: slot}
-	}
-	return out
 }
 
 // Program returns a copy of the program e was compiled from.

@@ -160,6 +160,20 @@ func TestEvaluate(t *testing.T) {
 			{Rule: "b", Base: "30", Factor: "1", Bonus: "0", Wanted: "30", Points: "20", Limit: "budget"},
 		},
 	}, {
+		name:  "a budget counts what earlier rules awarded, not what they wanted",
+		kinds: []incentive.Kind{points},
+		rules: []incentive.Rule{
+			{ID: "a", Kind: "points", Event: purchase, Points: dec("30"), Priority: 2,
+				Caps: incentive.Caps{Day: incentive.Cap(dec("10")), Budget: incentive.BudgetCap{Name: "launch", Limit: dec("100")}}},
+			{ID: "b", Kind: "points", Event: purchase, Points: dec("50"), Priority: 1, Caps: incentive.Caps{Budget: incentive.BudgetCap{Name: "launch", Limit: dec("100")}}},
+		},
+		ev:    event("purchase", nov10, "1"),
+		state: incentive.RuleState{Budgets: []incentive.Budget{{Name: "launch", Used: dec("50")}}},
+		want: []awardView{
+			{Rule: "a", Base: "30", Factor: "1", Bonus: "0", Wanted: "30", Points: "10", Limit: "day"},
+			{Rule: "b", Base: "50", Factor: "1", Bonus: "0", Wanted: "50", Points: "40", Limit: "budget"},
+		},
+	}, {
 		name:  "priority and stop",
 		kinds: []incentive.Kind{points},
 		rules: []incentive.Rule{
@@ -281,26 +295,73 @@ func TestEarnEventCapsAndReplays(t *testing.T) {
 	}
 }
 
+// TestEvaluateAllocatesOnlyItsResult pins Evaluate's allocations to the
+// count its documentation gives: one slice of awards, one slice of
+// multiplier names if any applied, and two for each amount that is not
+// among the ready-made ones (an Unrounded base; a Base, Wanted or Points of
+// 2048 units or more). The benchmark's programs are among the cases, with
+// their counts written out.
 func TestEvaluateAllocatesOnlyItsResult(t *testing.T) {
-	eng := compile(t, []incentive.Kind{spendable("points")}, benchRules(50)...)
-	m, s := benchMember()
-	miss := event("unknown", t0, "")
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(miss, m, s, t0) }); n != 0 {
-		t.Errorf("an event no rule takes: %v allocations, want 0", n)
+	purchase := event("purchase", t0, "99.50", "channel", "online")
+	big := incentive.Rule{ID: "big", Kind: "points", Event: qun.EventFilter{Name: "purchase"}, Points: dec("5000")}
+	bigCut := big
+	bigCut.ID, bigCut.Caps = "big-cut", incentive.Caps{Day: incentive.Cap(dec("3000"))}
+	for _, c := range []struct {
+		name  string
+		rules []incentive.Rule
+		ev    qun.Event
+		want  float64
+	}{
+		{"no rule takes the event", benchRules(50), event("unknown", t0, ""), 0},
+		{"the event's conditions fail", benchRules(50), event("purchase", t0, "120", "channel", "offline"), 0},
+		{"50 rules, 1 takes the event", benchRules(50), event("check_in", t0, ""), 1},
+		{"1 rule, matching", sameEventRules(1, 1), purchase, 1},
+		{"5 rules, all matching", sameEventRules(5, 5), purchase, 4},
+		{"50 rules, 5 matching", sameEventRules(50, 5), purchase, 4},
+		{"50 rules, 5 matching, the others on distinct conditions", distinctConditionRules(50, 5), purchase, 4},
+		{"50 rules, all matching", sameEventRules(50, 50), purchase, 22},
+		{"an award of 5000", []incentive.Rule{big}, purchase, 3},
+		{"an award of 5000 cut to 3000", []incentive.Rule{bigCut}, purchase, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			eng := compile(t, []incentive.Kind{spendable("points")}, c.rules...)
+			m, s := benchMember()
+			d := eng.Evaluate(c.ev, m, s, t0)
+			got := testing.AllocsPerRun(100, func() { eng.Evaluate(c.ev, m, s, t0) })
+			if documented := documentedAllocs(d); got != c.want || got != documented {
+				t.Errorf("%v allocations, want %v (the documented count for %d awards is %v)", got, c.want, len(d.Awards), documented)
+			}
+		})
 	}
-	nomatch := event("purchase", t0, "120", "channel", "offline")
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(nomatch, m, s, t0) }); n != 0 {
-		t.Errorf("an event whose conditions fail: %v allocations, want 0", n)
+}
+
+// documentedAllocs is the allocation count Evaluate documents for a
+// decision of a kind of scale 0 whose rules have at most four multipliers.
+func documentedAllocs(d incentive.Decision) float64 {
+	if len(d.Awards) == 0 {
+		return 0
 	}
-	hit := event("check_in", t0, "")
-	d := eng.Evaluate(hit, m, s, t0)
-	if len(d.Awards) != 1 {
-		t.Fatalf("awards = %+v", d.Awards)
+	n, names := 1, false
+	large := func(d decimal.Decimal) bool { return d.Cmp(decimal.NewFromInt(2048)) >= 0 }
+	for _, a := range d.Awards {
+		names = names || len(a.Multipliers) > 0
+		if !a.Unrounded.IsZero() {
+			n += 2
+		}
+		if large(a.Base) {
+			n += 2
+		}
+		if large(a.Wanted) && !a.Wanted.Equal(a.Base) {
+			n += 2
+		}
+		if large(a.Points) && !a.Points.Equal(a.Wanted) {
+			n += 2
+		}
 	}
-	// The awards slice, and nothing else: small amounts are shared.
-	if n := testing.AllocsPerRun(100, func() { eng.Evaluate(hit, m, s, t0) }); n > 1 {
-		t.Errorf("one award: %v allocations, want 1", n)
+	if names {
+		n++
 	}
+	return float64(n)
 }
 
 // TestEngineKeepsItsProgram checks that an Engine does not change when the
@@ -331,5 +392,31 @@ func TestEngineKeepsItsProgram(t *testing.T) {
 	}
 	if got := eng.Program().Rules[0].Event.Where[0].Values[0]; got != "online" {
 		t.Errorf("Program() = %q, want the program as compiled", got)
+	}
+}
+
+// TestCapPassedByUsageTooLargeForInt64 is a case the reference property
+// found: usage too large for an int64 of units is past every cap, so the
+// lifetime cap cuts after the daily cap cut to nothing, and the award says
+// the lifetime cap cut it, as it does when the usage is small. Usage that
+// fills the lifetime cap exactly leaves the daily cap's cut standing.
+func TestCapPassedByUsageTooLargeForInt64(t *testing.T) {
+	r := incentive.Rule{ID: "r", Kind: "points", Event: qun.EventFilter{Name: "e"}, Points: dec("1"),
+		Caps: incentive.Caps{Day: incentive.Cap(dec("0")), Lifetime: incentive.Cap(dec("9223372036854775807"))}}
+	eng := compile(t, []incentive.Kind{spendable("points")}, r)
+	for _, c := range []struct {
+		used string
+		want incentive.Limit
+	}{
+		{"9223372036854775808", incentive.LimitLifetime},
+		{"1e19", incentive.LimitLifetime},
+		{"9223372036854775807", incentive.LimitDay},
+		{"5", incentive.LimitDay},
+	} {
+		s := incentive.RuleState{Usage: []incentive.Usage{{Rule: "r", Awards: 1, Points: dec(c.used)}}}
+		got := eng.Evaluate(event("e", t0, ""), incentive.Member{}, s, t0).Awards
+		if len(got) != 1 || !got[0].Points.IsZero() || got[0].Limit != c.want {
+			t.Errorf("lifetime usage %s: %+v, want 0 points cut by the %v cap", c.used, got, c.want)
+		}
 	}
 }

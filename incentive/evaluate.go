@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"maps"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -20,15 +21,20 @@ import (
 // now, when the award is made, so that a late event cannot reopen a day
 // that is over.
 //
-// Evaluate allocates only its result: the awards, one slice of the names
-// of the multipliers that applied, shared by the awards, and the amounts
-// that are not small whole numbers of units (an amount under 2048 units
-// comes from a table; a rule with more than four multipliers, and a
-// per-unit award that rounding changed, allocate their factor and
-// unrounded amount).
+// Evaluate allocates only its result: one slice of awards; one slice of
+// the names of the multipliers that applied, which the awards share; and
+// two small allocations (a big.Int and its word) for each amount that is
+// not among the engine's ready-made amounts of 0 to 2047 units: an
+// Unrounded base, and a Base, Wanted or Points of 2048 units or more.
+// Rarer cases allocate more: a rule with more than four multipliers
+// multiplies its factor out (two allocations for each that applies); an
+// amount too large for int64 arithmetic is computed in decimal; an
+// evaluation with more than 64 matching rules, or more than four campaign
+// budgets, outgrows its scratch space. A per-unit rule refuses an event
+// value beyond 10^±60 as LimitOverflow.
 func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) Decision {
-	idx := e.byName[ev.Name]
-	if len(idx) == 0 {
+	gates := e.byName[ev.Name]
+	if len(gates) == 0 {
 		return Decision{}
 	}
 	x := evalContext{e: e, ev: &ev, m: &m, s: &s, now: now}
@@ -37,13 +43,16 @@ func (e *Engine) Evaluate(ev qun.Event, m Member, s RuleState, now time.Time) De
 	var buf [64]match
 	matched := buf[:0]
 	names := 0
-	for _, i := range idx {
-		c := &e.rules[i]
+	for _, g := range gates {
+		if g.first >= 0 && !x.holds(g.first) {
+			continue
+		}
+		c := &e.rules[g.rule]
 		if !c.matches(&x) {
 			continue
 		}
 		mask := c.applied(&x)
-		matched = append(matched, match{rule: int32(i), mask: mask})
+		matched = append(matched, match{rule: g.rule, mask: mask})
 		names += bits.OnesCount32(mask)
 		if c.r.Stop {
 			break
@@ -98,6 +107,7 @@ type evalContext struct {
 	valueOK  int8  // 0 not computed, 1 fits an fx, -1 does not
 	props    slots // the event's properties the rules test
 	attrs    slots // the member's attributes the rules test
+	memo     condMemo
 }
 
 type draw struct {
@@ -133,12 +143,12 @@ func (x *evalContext) eventValue() (fx, bool) {
 
 // periodsAt returns the indexes of the day, week and month of t in the
 // program's calendar, which caps count in: [qun.Calendar.Index]'s, from
-// one zone lookup (a property pins them equal).
+// one zone lookup (a property pins them equal). The month is the local
+// day's, read in UTC, where reading a date needs no zone lookup.
 func (e *Engine) periodsAt(t time.Time) [3]int64 {
-	local := t.In(e.loc)
-	_, offset := local.Zone()
+	_, offset := t.In(e.loc).Zone()
 	day := floorDiv(t.Unix()+int64(offset), 86400)
-	year, month, _ := local.Date()
+	year, month, _ := time.Unix(day*86400, 0).UTC().Date()
 	return [3]int64{day, floorDiv(day-e.weekAnchor, 7), int64(year)*12 + int64(month) - 1}
 }
 
@@ -188,13 +198,7 @@ func (d *drawTable) from(name string) *int64 {
 // The event's name is known to match: the engine dispatches by name.
 func (c *crule) matches(x *evalContext) bool {
 	r := c.r
-	for _, sc := range c.where {
-		v, ok := x.props.get(sc.slot, sc.c.Prop, x.ev.Props)
-		if !sc.c.Holds(v, ok) {
-			return false
-		}
-	}
-	if !inTiers(x.m.Tier, r.Tiers) || !x.holdAll(c.member) {
+	if !x.allHold(c.conds) || !inTiers(x.m.Tier, r.Tiers) {
 		return false
 	}
 	if r.Active != nil && !r.Active.Contains(x.eventDate()) {
@@ -210,56 +214,12 @@ func inTiers(tier string, tiers []string) bool {
 	return len(tiers) == 0 || slices.Contains(tiers, tier)
 }
 
-// holdAll reports whether the member's attributes meet every condition.
-func (x *evalContext) holdAll(conds []slotCond) bool {
-	for _, sc := range conds {
-		v, ok := x.attrs.get(sc.slot, sc.c.Prop, x.m.Attrs)
-		if !sc.c.Holds(v, ok) {
-			return false
-		}
-	}
-	return true
-}
-
-// slotCond is a condition compiled with the slot of its property (or
-// attribute) in an evaluation's cache, or -1 when it has none.
-type slotCond struct {
-	c    *qun.Condition
-	slot int
-}
-
-// maxSlots is how many event properties, and how many member attributes,
-// an evaluation caches: rules tend to test the same few, and each is then
-// looked up in its map once per evaluation, not once per rule.
-const maxSlots = 8
-
-// slots caches the values of properties (or attributes) by slot.
-type slots struct {
-	seen   uint8
-	ok     [maxSlots]bool
-	values [maxSlots]string
-}
-
-// get returns the value of the property name, which has the given slot,
-// from the cache or from m.
-func (s *slots) get(slot int, name string, m map[string]string) (string, bool) {
-	if slot < 0 {
-		v, ok := m[name]
-		return v, ok
-	}
-	if bit := uint8(1) << slot; s.seen&bit == 0 {
-		s.values[slot], s.ok[slot] = m[name]
-		s.seen |= bit
-	}
-	return s.values[slot], s.ok[slot]
-}
-
 // applied returns the bitmask of the rule's multipliers that apply.
 func (c *crule) applied(x *evalContext) uint32 {
 	var mask uint32
 	for i := range c.r.Multipliers {
 		mu := &c.r.Multipliers[i]
-		if inTiers(x.m.Tier, mu.Tiers) && x.holdAll(c.mulMember[i]) &&
+		if inTiers(x.m.Tier, mu.Tiers) && x.allHold(c.mulConds[i]) &&
 			(mu.Window == nil || mu.Window.Contains(x.eventDate())) {
 			mask |= 1 << i
 		}
@@ -322,31 +282,27 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 			points, limit = max(room, 0), l
 		}
 	}
-	if c.caps[0] >= 0 || c.caps[1] >= 0 || c.caps[2] >= 0 {
+	if c.periodic {
 		idx := x.periods()
-		for i, t := range c.tallies(u) {
+		for i, l := range capLimits {
 			if c.caps[i] >= 0 {
-				cut(c.caps[i]-tallyUsed(t, idx[i], scale), capLimits[i])
+				cut(room(c.caps[i], periodUsed(u, i, idx[i]), scale), l)
 			}
 		}
 	}
 	if c.caps[3] >= 0 {
-		used := int64(0)
-		if u != nil {
-			used = unitsOrMax(u.Points, scale)
-		}
-		cut(c.caps[3]-used, LimitLifetime)
+		cut(room(c.caps[3], lifetimeUsed(u), scale), LimitLifetime)
 	}
 	if c.caps[4] >= 0 {
 		name := r.Caps.Budget.Name
-		used := int64(0)
+		var used decimal.Decimal
 		for i := range x.s.Budgets {
 			if x.s.Budgets[i].Name == name {
-				used = unitsOrMax(x.s.Budgets[i].Used, scale)
+				used = x.s.Budgets[i].Used
 			}
 		}
 		drawn := draws.from(name)
-		cut(c.caps[4]-used-*drawn, LimitBudget)
+		cut(room(c.caps[4], used, scale)-*drawn, LimitBudget)
 		*drawn += points
 	}
 	if want == base {
@@ -361,177 +317,50 @@ func (c *crule) award(x *evalContext, draws *drawTable, mask uint32, a *Award) {
 	}
 }
 
-// tallies returns the usage's day, week and month tallies.
-func (c *crule) tallies(u *Usage) [3]*Tally {
+// periodUsed returns what the usage u (nil if none) counts toward the
+// cap of period i (day, week, month) whose index is index: the points of
+// its tally of that period, or of a later one (a clock that went back is
+// held to the latest period seen), and nothing if the tally is older.
+func periodUsed(u *Usage, i int, index int64) decimal.Decimal {
 	if u == nil {
-		return [3]*Tally{}
+		return decimal.Decimal{}
 	}
-	return [3]*Tally{&u.Day, &u.Week, &u.Month}
+	t := &u.Day
+	switch i {
+	case 1:
+		t = &u.Week
+	case 2:
+		t = &u.Month
+	}
+	if t.Period < index {
+		return decimal.Decimal{}
+	}
+	return t.Points
 }
 
-// tallyUsed returns what a tally counts toward the period with the given
-// index: its points if it is that period, or a later one (a clock that went
-// back is held to the latest period seen), and nothing if it is older.
-func tallyUsed(t *Tally, index int64, scale int32) int64 {
-	if t == nil || t.Period < index {
-		return 0
+// lifetimeUsed returns what the usage u (nil if none) counts toward the
+// lifetime cap.
+func lifetimeUsed(u *Usage) decimal.Decimal {
+	if u == nil {
+		return decimal.Decimal{}
 	}
-	return unitsOrMax(t.Points, scale)
+	return u.Points
 }
 
-// unitsOrMax returns d in units, or the largest int64 if it does not fit,
-// which leaves no room under any cap.
-func unitsOrMax(d decimal.Decimal, scale int32) int64 {
-	n, ok := units(d, scale)
-	if !ok {
-		return 1<<63 - 1
-	}
-	return n
-}
-
-func add(a, b int64) (int64, bool) {
-	s := a + b
-	return s, s >= a
-}
-
-// amounts returns the rule's award for the event, before bonus and caps:
-// the base (without multipliers) and the wanted amount (with the
-// multipliers in mask), both in units of the kind, each rounded once from
-// the exact value, and the exact base. It computes in int64 and falls back
-// to decimal when a step would overflow. ok is false when a result does not
-// fit in an int64.
-func (c *crule) amounts(x *evalContext, mask uint32) (base, want int64, q quantity, ok bool) {
-	value := x.ev.Value.Decimal
-	if c.per.m != 0 && (value.Exponent() > 60 || value.Exponent() < -60) {
-		return 0, 0, quantity{}, false // no award fits; and decimal would panic near int32 exponents
-	}
-	v, vok := x.eventValue()
-	if q, ok = c.exactQuantity(v, vok); ok {
-		if base, want, ok = c.roundQuantity(q, mask); ok {
-			return base, want, q, true
-		}
-	}
-	base, want, ok = c.slowAmounts(value, mask)
-	return base, want, quantity{}, ok // den 0: no exact quantity
-}
-
-// exactQuantity returns the exact award before multipliers for an event
-// value v (vok false if it does not fit an fx), if it fits a quantity.
-func (c *crule) exactQuantity(v fx, vok bool) (quantity, bool) {
+// room returns what a cap of limit units leaves after used, in units,
+// with used rounded up to a unit: negative when used is past the cap,
+// even when it is too large for an int64 (so that the cap still cuts, and
+// says so, after an earlier one cut to nothing), and the largest int64
+// when a negative used leaves more room than that.
+func room(limit int64, used decimal.Decimal, scale int32) int64 {
+	n, ok := units(used, scale)
 	switch {
-	case c.per.m == 0:
-		return quantity{c.points.m, 1, c.points.e}, true
-	case vok:
-		return c.baseQuantity(v)
+	case !ok && used.Sign() > 0:
+		return -1
+	case !ok, n < 0 && limit-n < limit:
+		return math.MaxInt64
 	}
-	return quantity{}, false
-}
-
-// roundQuantity rounds the exact base q, and q times the multipliers in
-// mask, to units of the kind, in int64; ok is false if a step overflows.
-func (c *crule) roundQuantity(q quantity, mask uint32) (base, want int64, ok bool) {
-	scale, rnd := c.kind.Scale, c.kind.Rounding
-	full := q
-	fine := true
-	for i, f := range c.factors {
-		if mask&(1<<i) != 0 && fine {
-			full, fine = full.times(f)
-		}
-	}
-	if !fine {
-		return 0, 0, false
-	}
-	base, ok1 := q.round(scale, rnd)
-	want, ok2 := full.round(scale, rnd)
-	return base, want, ok1 && ok2
-}
-
-// slowAmounts computes what amounts does in decimal, which cannot
-// overflow; a rapid property pins the two to the same results.
-func (c *crule) slowAmounts(value decimal.Decimal, mask uint32) (base, want int64, ok bool) {
-	scale, rnd := c.kind.Scale, c.kind.Rounding
-	num, den := c.exactBase(value)
-	baseDec := rnd.divRound(num, den, scale)
-	for i := range c.r.Multipliers {
-		if mask&(1<<i) != 0 {
-			num = num.Mul(c.r.Multipliers[i].Factor)
-		}
-	}
-	wantDec := rnd.divRound(num, den, scale)
-	base, ok1 := units(baseDec, scale)
-	want, ok2 := units(wantDec, scale)
-	return base, want, ok1 && ok2
-}
-
-// exactBase returns the award before multipliers as the fraction num/den.
-func (c *crule) exactBase(value decimal.Decimal) (num, den decimal.Decimal) {
-	num, den = c.r.Points, one
-	if c.per.m != 0 {
-		if c.r.WholeUnits {
-			count, _ := value.QuoRem(c.r.Per, 0)
-			num = count.Mul(c.r.Points)
-		} else {
-			num, den = value.Mul(c.r.Points), c.r.Per
-		}
-	}
-	return num, den
-}
-
-// unroundedPlaces is how many decimal places [Award.Unrounded] keeps.
-const unroundedPlaces = 9
-
-// exactAt reports whether q is exactly units of 10^-scale, so that
-// rounding it changed nothing.
-func (q quantity) exactAt(scale int32, units int64) bool {
-	// q == units × 10^-scale  ⟺  num × 10^(exp+scale) == units × den
-	lhs, rhs := q.num, units
-	var ok bool
-	if shift := q.exp + scale; shift >= 0 {
-		lhs, ok = scaleUp(lhs, shift)
-	} else {
-		rhs, ok = scaleUp(rhs, -shift)
-	}
-	if !ok {
-		return false
-	}
-	r, ok := mul(rhs, q.den)
-	return ok && lhs == r
-}
-
-// truncated returns q as a decimal truncated to unroundedPlaces places,
-// for [Award.Unrounded].
-func (q quantity) truncated() decimal.Decimal {
-	if n, ok := q.round(unroundedPlaces, Down); ok {
-		return fromUnits(n, unroundedPlaces)
-	}
-	t, _ := decimal.New(q.num, q.exp).QuoRem(decimal.NewFromInt(q.den), unroundedPlaces)
-	return t
-}
-
-// baseQuantity returns the exact award before multipliers of a per-unit
-// rule for the event's value v, if it fits.
-func (c *crule) baseQuantity(v fx) (quantity, bool) {
-	if c.r.WholeUnits {
-		// count = floor(v / per), an integer.
-		var count int64
-		if d := v.e - c.per.e; d >= 0 {
-			n, ok := scaleUp(v.m, d)
-			if !ok {
-				return quantity{}, false
-			}
-			count = n / c.per.m
-		} else {
-			p, ok := scaleUp(c.per.m, -d)
-			if !ok {
-				return quantity{}, false
-			}
-			count = v.m / p
-		}
-		n, ok := mul(count, c.points.m)
-		return quantity{n, 1, c.points.e}, ok
-	}
-	n, ok := mul(v.m, c.points.m)
-	return quantity{n, c.per.m, v.e + c.points.e - c.per.e}, ok
+	return limit - n
 }
 
 // recordUsage checks the awards of an earn against the account's rule
@@ -612,20 +441,16 @@ func (c *crule) allows(u *Usage, aw Award, periods [3]int64, now time.Time) erro
 	if !ok {
 		return stale("%s points pass every cap", aw.Points)
 	}
-	for i, t := range c.tallies(u) {
+	for i, l := range capLimits {
 		if c.caps[i] < 0 {
 			continue
 		}
-		if used, fine := add(tallyUsed(t, periods[i], scale), points); !fine || used > c.caps[i] {
-			return stale("it would pass the %s", capLimits[i].phrase())
+		if points > room(c.caps[i], periodUsed(u, i, periods[i]), scale) {
+			return stale("it would pass the %s", l.phrase())
 		}
 	}
 	if c.caps[3] >= 0 {
-		used := int64(0)
-		if u != nil {
-			used = unitsOrMax(u.Points, scale)
-		}
-		if total, fine := add(used, points); !fine || total > c.caps[3] {
+		if points > room(c.caps[3], lifetimeUsed(u), scale) {
 			return stale("it would pass the %s", LimitLifetime.phrase())
 		}
 	}

@@ -10,34 +10,35 @@ import (
 )
 
 // TestFastAmountsMatchDecimal pins the engine's int64 arithmetic to the
-// decimal computation it replaces: for any rule constants, multipliers,
-// event value, scale and rounding, both give the same base and wanted
-// amounts, or both report that the result does not fit.
+// decimal computation it falls back to: for any rule constants (fixed or
+// per unit, whole units or not), up to six multipliers in any subset,
+// scale and rounding, and event values at and past the edges of int64,
+// the int64 path either gives the base and wanted amounts the decimal path
+// gives, or reports an overflow, and then Evaluate takes the decimal path.
+// It also checks that it reached all three outcomes: the int64 path, the
+// fallback, and amounts too large for either.
 func TestFastAmountsMatchDecimal(t *testing.T) {
+	var fast, fallback, neither int
 	rapid.Check(t, func(t *rapid.T) {
-		dec := func(label string, maxDigits int64, maxPlaces int) decimal.Decimal {
-			return decimal.New(rapid.Int64Range(1, maxDigits).Draw(t, label), -int32(rapid.IntRange(0, maxPlaces).Draw(t, label+" places")))
-		}
 		kind := Kind{Name: "k", Scale: int32(rapid.IntRange(0, maxScale).Draw(t, "scale")), Rounding: Rounding(rapid.IntRange(0, 3).Draw(t, "rounding"))}
-		r := Rule{ID: "r", Kind: "k", Event: qun.EventFilter{Name: "e"}, Points: dec("points", 1e6, 4)}
+		r := Rule{ID: "r", Kind: "k", Event: qun.EventFilter{Name: "e"}}
 		if rapid.Bool().Draw(t, "per unit") {
-			r.Per = dec("per", 1e4, 3)
+			r.Points = drawConstant(t, "rate", -9, 6)
+			r.Per = drawConstant(t, "per", -9, 12)
 			r.WholeUnits = rapid.Bool().Draw(t, "whole units")
-		} else if r.Points = r.Points.Truncate(kind.Scale); r.Points.IsZero() {
-			r.Points = decimal.New(1, -kind.Scale) // a fixed award is exact at the scale
+		} else {
+			r.Points = drawConstant(t, "points", -kind.Scale, 12) // exact at the scale
 		}
-		for i := range rapid.IntRange(0, 3).Draw(t, "multipliers") {
-			r.Multipliers = append(r.Multipliers, Multiplier{Name: string(rune('a' + i)), Factor: dec("factor", 1e4, 3)})
+		for i := range rapid.IntRange(0, 6).Draw(t, "multipliers") {
+			r.Multipliers = append(r.Multipliers, Multiplier{Name: string(rune('a' + i)), Factor: drawConstant(t, "factor", -9, 2)})
 		}
-		// Values up to 18 digits push the int64 path into overflow, and so
-		// into the fallback, often.
-		value := decimal.New(rapid.Int64Range(1, 1e18).Draw(t, "value"), -int32(rapid.IntRange(0, 12).Draw(t, "value places")))
+		value := decimal.NewFromBigInt(drawCoefficient(t, "value", 20), int32(rapid.IntRange(-12, 20).Draw(t, "value exponent")))
 		eng, err := Compile(Program{Kinds: []Kind{kind}, Rules: []Rule{r}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := &eng.rules[0]
-		mask := uint32(rapid.IntRange(0, 7).Draw(t, "mask"))
+		mask := rapid.Uint32Range(0, 1<<len(r.Multipliers)-1).Draw(t, "mask")
 		v, vok := fxOf(value)
 		var base, want int64
 		q, ok := c.exactQuantity(v, vok)
@@ -45,9 +46,15 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 			base, want, ok = c.roundQuantity(q, mask)
 		}
 		sBase, sWant, sOK := c.slowAmounts(value, mask)
-		if !ok {
-			return // the int64 path overflowed: Evaluate takes the decimal path
+		switch {
+		case !ok && sOK:
+			fallback++
+			return
+		case !ok:
+			neither++
+			return
 		}
+		fast++
 		if !sOK || base != sBase || want != sWant {
 			t.Fatalf("int64: %d, %d, %v; decimal: %d, %d, %v", base, want, ok, sBase, sWant, sOK)
 		}
@@ -62,6 +69,10 @@ func TestFastAmountsMatchDecimal(t *testing.T) {
 			t.Fatalf("truncated = %s, want %s", q.truncated(), want)
 		}
 	})
+	t.Logf("int64: %d, fallback to decimal: %d, too large for both: %d", fast, fallback, neither)
+	if !testing.Short() && (fast == 0 || fallback == 0 || neither == 0) {
+		t.Errorf("the property did not reach every outcome")
+	}
 }
 
 func TestDivRoundMatchesDecimal(t *testing.T) {

@@ -300,8 +300,8 @@ func (l *Ledger) EarnEvent(ctx context.Context, community string, ev qun.Event, 
 		return EventResult{}, qun.Invalid("event.id", "an event that earns points needs an ID, its idempotency key")
 	}
 	var kinds, budgets []string
-	for _, i := range l.Engine.byName[ev.Name] {
-		c := &l.Engine.rules[i]
+	for _, g := range l.Engine.byName[ev.Name] {
+		c := &l.Engine.rules[g.rule]
 		if !slices.Contains(kinds, c.r.Kind) {
 			kinds = append(kinds, c.r.Kind)
 		}

@@ -1,0 +1,7 @@
+package incentive
+
+// Exported for the package's external tests.
+var (
+	DrawCoefficient = drawCoefficient
+	DrawConstant    = drawConstant
+)
