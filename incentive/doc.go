@@ -122,7 +122,7 @@
 //
 //	1 rule, matching                                     0.17 µs   160 B   1 alloc
 //	5 rules, all matching                                0.77 µs   968 B   4 allocs
-//	50 rules, all matching                              5.6 µs  8.7 KB  22 allocs
+//	50 rules, all matching                               5.6 µs  8.7 KB  22 allocs
 //	50 rules, 5 matching                                0.82 µs   968 B   4 allocs
 //	50 rules, 5 matching, 45 failing on own conditions  1.07 µs   968 B   4 allocs
 //	50 rules over 10 event names, 1 taking the event    0.17 µs   160 B   1 alloc
