@@ -113,8 +113,8 @@ func TestPropertyRetentionCohortsPartition(t *testing.T) {
 		var sum int64
 		for _, c := range res.Cohorts {
 			sum += c.Size
-			if !isMonotone(c.Retained[:1]) || c.Retained[0] != c.Size {
-				t.Fatalf("cohort %v: %v", c.Period, c.Retained)
+			if len(c.Retained) != r.Periods || c.Retained[0] != c.Size {
+				t.Fatalf("cohort %v of %d: %v over %d periods", c.Period, c.Size, c.Retained, r.Periods)
 			}
 			for _, n := range c.Retained {
 				if n > c.Size {
@@ -142,7 +142,13 @@ func TestPropertyRetentionCohortsPartition(t *testing.T) {
 		}
 		// On or after never counts fewer than on.
 		r.OnOrAfter = true
-		cum, _ := r.Run(mustTable(t, evs), from, to, time.Time{})
+		cum, err := r.Run(mustTable(t, evs), from, to, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cum.Cohorts) != len(res.Cohorts) {
+			t.Fatalf("%d cohorts on, %d on or after", len(res.Cohorts), len(cum.Cohorts))
+		}
 		for i := range res.Cohorts {
 			if !leq(res.Cohorts[i].Retained, cum.Cohorts[i].Retained) || !isMonotone(cum.Cohorts[i].Retained) {
 				t.Fatalf("on %v, on or after %v", res.Cohorts[i].Retained, cum.Cohorts[i].Retained)
