@@ -2,6 +2,7 @@ package funnel_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -42,10 +43,29 @@ func BenchmarkFunnel(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
+	var res funnel.Result
 	for b.Loop() {
-		q.Run(tab, funnel.Range{})
+		res = q.Run(tab, funnel.Range{})
 	}
 	reportCPU(b, cpu, tab.Len())
+	checkCounts(b, "funnel", counts(res.Steps), funneltest.BenchCounts)
+}
+
+// counts returns the members at each step.
+func counts(steps []funnel.StepResult) []int64 {
+	n := make([]int64, len(steps))
+	for i, st := range steps {
+		n[i] = st.Members
+	}
+	return n
+}
+
+// checkCounts fails the benchmark when it measured a wrong answer.
+func checkCounts(b *testing.B, what string, got, want []int64) {
+	b.Helper()
+	if !slices.Equal(got, want) {
+		b.Fatalf("%s: step counts %v, want %v", what, got, want)
+	}
 }
 
 // cpuTime returns the process's user and system CPU time. On a loaded,
@@ -171,12 +191,32 @@ func BenchmarkBuildShuffled(b *testing.B) {
 func BenchmarkFunnelModes(b *testing.B) {
 	_, tab := benchTable(b)
 	for _, mode := range []struct {
-		name string
-		edit func(*funnel.Funnel)
+		name  string
+		edit  func(*funnel.Funnel)
+		check func(*testing.B, funnel.Result)
 	}{
-		{"strict", func(f *funnel.Funnel) { f.Order = funnel.Strict }},
-		{"unordered", func(f *funnel.Funnel) { f.Order = funnel.Unordered }},
-		{"breakdown", func(f *funnel.Funnel) { f.Breakdown = &funnel.Breakdown{Prop: "channel"} }},
+		// A strict funnel reaches no further than an ordered one, and an
+		// unordered one no less far; every member visits, so all three
+		// start with every member.
+		{"strict", func(f *funnel.Funnel) { f.Order = funnel.Strict }, func(b *testing.B, res funnel.Result) {
+			got := counts(res.Steps)
+			if got[0] != funneltest.BenchCounts[0] || !pointwise(got, funneltest.BenchCounts) {
+				b.Fatalf("strict step counts %v, ordered %v", got, funneltest.BenchCounts)
+			}
+		}},
+		{"unordered", func(f *funnel.Funnel) { f.Order = funnel.Unordered }, func(b *testing.B, res funnel.Result) {
+			got := counts(res.Steps)
+			if got[0] != funneltest.BenchCounts[0] || !pointwise(funneltest.BenchCounts, got) {
+				b.Fatalf("unordered step counts %v, ordered %v", got, funneltest.BenchCounts)
+			}
+		}},
+		// Nobody has the property, so everyone falls under "".
+		{"breakdown", func(f *funnel.Funnel) { f.Breakdown = &funnel.Breakdown{Prop: "channel"} }, func(b *testing.B, res funnel.Result) {
+			if len(res.Breakdown) != 1 || res.Breakdown[0].Value != "" {
+				b.Fatalf("breakdown into %d segments, want one under \"\"", len(res.Breakdown))
+			}
+			checkCounts(b, "breakdown", counts(res.Breakdown[0].Steps), funneltest.BenchCounts)
+		}},
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			f := funneltest.BenchFunnel()
@@ -188,10 +228,22 @@ func BenchmarkFunnelModes(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := cpuTime()
+			var res funnel.Result
 			for b.Loop() {
-				q.Run(tab, funnel.Range{})
+				res = q.Run(tab, funnel.Range{})
 			}
 			reportCPU(b, cpu, tab.Len())
+			mode.check(b, res)
 		})
 	}
+}
+
+// pointwise reports whether a[i] <= b[i] for every i.
+func pointwise(a, b []int64) bool {
+	for i := range a {
+		if a[i] > b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
 }
