@@ -64,8 +64,11 @@ func (d Decay) factorBetween(from, to time.Time) float64 {
 // Weights must be finite, and instants not zero; sums beyond float64's range
 // (about 1e308) are not representable.
 type Decayed struct {
-	Value float64   `json:"value"`
-	At    time.Time `json:"at,omitzero"`
+	// Value is the decayed value as of At: a finite float64.
+	Value float64 `json:"value"`
+	// At is the instant Value is measured at; zero until the first
+	// addition anchors it.
+	At time.Time `json:"at,omitzero"`
 }
 
 // ValueAt returns the value of s at now. A now before s.At gives s.Value:

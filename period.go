@@ -79,7 +79,10 @@ func (g *Grain) UnmarshalText(text []byte) error {
 // "2026-11-16/P1W" (the week beginning on that day, in ISO 8601 interval
 // notation), "2026-11" (month), "2026-Q4" (quarter) and "2026" (year).
 type Period struct {
+	// Grain is the period's length: day, week, month, quarter or year.
 	Grain Grain
+	// First is the period's first day, a date on which a period of Grain
+	// can begin (see above).
 	First Date
 }
 
@@ -292,7 +295,10 @@ func (p *Period) UnmarshalText(text []byte) error {
 //
 // Its JSON form is {"zone":"Asia/Shanghai","week_start":"monday"}.
 type Calendar struct {
-	Zone      Zone
+	// Zone is the IANA time zone in which days begin and end; the zero
+	// Zone is UTC.
+	Zone Zone
+	// WeekStart is the first day of a week; the zero value is Sunday.
 	WeekStart time.Weekday
 }
 

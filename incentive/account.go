@@ -14,9 +14,14 @@ import (
 // community's accounts reads or changes another's, even for the same member
 // ID.
 type AccountID struct {
-	Community string       `json:"community"`
-	Member    qun.MemberID `json:"member"`
-	Kind      string       `json:"kind"`
+	// Community is the host's tenant the account belongs to: a name of 1
+	// to 256 bytes of UTF-8 without control characters.
+	Community string `json:"community"`
+	// Member is the member who holds the points.
+	Member qun.MemberID `json:"member"`
+	// Kind is the kind of points, as the program names it ("points",
+	// "growth"): a name like Community.
+	Kind string `json:"kind"`
 }
 
 // Validate reports every problem with id, joined: each part must be a name
@@ -54,6 +59,7 @@ func nameProblem(s string) string {
 //
 // The zero Account, with Version 0, is an account never written.
 type Account struct {
+	// ID names the account.
 	ID AccountID `json:"id"`
 	// Version counts the appends to the account; a store appends only if
 	// the version it holds is still the one the writer read.
@@ -189,7 +195,10 @@ type Usage struct {
 // Tally is the points awarded in one calendar period, named by its
 // [qun.Period.Index].
 type Tally struct {
-	Period int64           `json:"period"`
+	// Period is the period's [qun.Period.Index] in the program's calendar.
+	Period int64 `json:"period"`
+	// Points is what the rule awarded the member in that period, caps
+	// applied.
 	Points decimal.Decimal `json:"points"`
 }
 

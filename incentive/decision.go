@@ -13,6 +13,8 @@ import (
 // matching rule, in evaluation order, including those that a cap or a
 // cooldown left with nothing, so that a member can be told why.
 type Decision struct {
+	// Awards has one award per rule that took the event and met its
+	// conditions, in the program's order; empty when none did.
 	Awards []Award `json:"awards,omitempty"`
 }
 

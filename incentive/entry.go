@@ -46,7 +46,11 @@ type Entry struct {
 
 // LotChange is how much one lot changed in an entry.
 type LotChange struct {
-	Lot    string          `json:"lot"`
+	// Lot is the lot's ID: the key of the earn that opened it.
+	Lot string `json:"lot"`
+	// Points is the change: positive when the entry put points into the
+	// lot (an earn), negative when it took them out (a spend, an expiry, a
+	// reversal).
 	Points decimal.Decimal `json:"points"`
 }
 
@@ -110,6 +114,7 @@ func (t *EntryType) UnmarshalText(text []byte) error {
 // fingerprint of the request, and the entries it wrote. Stores keep it so
 // that a replay of the key returns the original result.
 type Operation struct {
+	// Key is the request's idempotency key.
 	Key string `json:"key"`
 	// Fingerprint identifies the request's content (a SHA-256 of its
 	// canonical form, in hex): a replay with the same key and a different

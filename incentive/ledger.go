@@ -25,7 +25,10 @@ import (
 // [qun.ErrInvalid] rather than panic. A Ledger is safe for concurrent use
 // if its Store is; its fields must not change once it is in use.
 type Ledger struct {
-	Store  Store
+	// Store holds the accounts and their entries; required.
+	Store Store
+	// Engine evaluates the program's earning rules, and gives the kinds'
+	// scales and expiry; required.
 	Engine *Engine
 	// Attempts bounds the loads and appends one operation makes when
 	// other writers keep changing the account; 0 means 8.
@@ -65,8 +68,10 @@ func isNilStore(s Store) bool {
 
 // Result is what an operation did.
 type Result struct {
+	// Account is the account the operation applied to.
 	Account AccountID `json:"account"`
-	Key     string    `json:"key"`
+	// Key is the operation's idempotency key.
+	Key string `json:"key"`
 	// Entries are the entries the operation wrote: none if it had nothing
 	// to do (an expiry with nothing due), in which case nothing was written
 	// and the key was not recorded.

@@ -69,7 +69,9 @@ func (s *RuleState) usageHint(rule string, rank int) *Usage {
 // Budget is the state of a campaign budget: what all members were awarded
 // from it so far.
 type Budget struct {
-	Name string          `json:"name"`
+	// Name is the budget's name, as rules' [BudgetCap] name it.
+	Name string `json:"name"`
+	// Used is the points awarded from the budget so far, to all members.
 	Used decimal.Decimal `json:"used"`
 }
 
@@ -78,7 +80,11 @@ type Budget struct {
 // refuses the append with [ErrBudgetExhausted] if the sum would pass
 // Limit.
 type BudgetDraw struct {
-	Name   string          `json:"name"`
+	// Name is the budget's name.
+	Name string `json:"name"`
+	// Points is the amount drawn: the sum of the operation's awards under
+	// the budget, never negative.
 	Points decimal.Decimal `json:"points"`
-	Limit  decimal.Decimal `json:"limit"`
+	// Limit is the budget's limit, from the rule's [BudgetCap].
+	Limit decimal.Decimal `json:"limit"`
 }

@@ -158,7 +158,9 @@ type Multiplier struct {
 // included: a holiday, a campaign week. A zero end leaves that side open.
 // An event is in the window when its local date is.
 type Window struct {
-	From  qun.Date `json:"from,omitzero"`
+	// From is the window's first day; zero leaves it open before.
+	From qun.Date `json:"from,omitzero"`
+	// Until is the window's last day, included; zero leaves it open after.
 	Until qun.Date `json:"until,omitzero"`
 }
 
@@ -193,9 +195,12 @@ func (w *Window) Validate() error {
 // Its JSON form is {"day":"10","week":"50","month":"100","lifetime":"1000",
 // "budget":{"name":"double-11","limit":"1000000"}}, each part optional.
 type Caps struct {
-	Day      decimal.NullDecimal `json:"day,omitzero"`
-	Week     decimal.NullDecimal `json:"week,omitzero"`
-	Month    decimal.NullDecimal `json:"month,omitzero"`
+	// Day, Week and Month bound the points the rule awards one member in
+	// one local day, week and month of the program's calendar.
+	Day   decimal.NullDecimal `json:"day,omitzero"`
+	Week  decimal.NullDecimal `json:"week,omitzero"`
+	Month decimal.NullDecimal `json:"month,omitzero"`
+	// Lifetime bounds the points the rule ever awards one member.
 	Lifetime decimal.NullDecimal `json:"lifetime,omitzero"`
 	// Budget is a campaign budget shared by every member (and by every rule
 	// that names it).
@@ -208,7 +213,11 @@ func Cap(d decimal.Decimal) decimal.NullDecimal { return decimal.NewNullDecimal(
 
 // BudgetCap names a campaign budget and its limit.
 type BudgetCap struct {
-	Name  string          `json:"name"`
+	// Name names the budget (a name of 1 to 256 bytes); rules that give
+	// the same name share one budget. Empty for no budget.
+	Name string `json:"name"`
+	// Limit is the most points the budget awards all members together:
+	// positive when Name is set, zero when it is not.
 	Limit decimal.Decimal `json:"limit"`
 }
 

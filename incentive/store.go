@@ -142,6 +142,7 @@ type AppendParams struct {
 
 // EntriesParams asks for a page of a statement.
 type EntriesParams struct {
+	// Account is the account whose statement is read.
 	Account AccountID
 	// After is the cursor returned as EntryPage.Next by the previous page,
 	// or empty for the first page. Cursors are opaque.
@@ -154,6 +155,8 @@ type EntriesParams struct {
 
 // EntryPage is one page of a statement.
 type EntryPage struct {
+	// Entries are the page's entries, in the order they were written
+	// (ascending Seq).
 	Entries []Entry
 	// Next is the cursor of the next page, or empty if this is the last.
 	Next string

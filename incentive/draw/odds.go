@@ -51,6 +51,7 @@ type Odds struct {
 
 // PrizeOdds are one prize's odds.
 type PrizeOdds struct {
+	// Prize is the prize's ID, and Name its description, as in the pool.
 	Prize string `json:"prize"`
 	Name  string `json:"name,omitempty"`
 	// Weight is the prize's weight: Chance is Weight / Total exactly while
