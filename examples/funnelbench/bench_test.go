@@ -1,5 +1,3 @@
-//go:build duckdb
-
 package funnelbench
 
 import (
@@ -67,10 +65,14 @@ func BenchmarkFunnel(b *testing.B) {
 		q := benchQuery(b)
 		b.ReportAllocs()
 		cpu := cpuTime()
+		var res funnel.Result
 		for b.Loop() {
-			q.Run(community.tab, funnel.Range{})
+			res = q.Run(community.tab, funnel.Range{})
 		}
 		report(b, cpu)
+		if got := qunCounts(res); !sameCounts(got, funneltest.BenchCounts) {
+			b.Fatalf("qun: %v, want %v", got, funneltest.BenchCounts)
+		}
 	})
 	for _, threads := range []int{1, 0} {
 		n := community.duck.threads(b, threads)

@@ -21,12 +21,13 @@
 // community with known counts.
 //
 // DuckDB comes in through cgo and a prebuilt static library (the Go module
-// github.com/marcboeker/go-duckdb), so everything but this file is behind
-// the duckdb build tag: go test ./... and go vet ./... never build it. Run,
-// from the repository's root:
+// github.com/duckdb/duckdb-go/v2), so this directory is a Go module of its
+// own, outside the repository's go.work: the repository's go test ./...,
+// go vet ./... and go mod tidy never download, build or link DuckDB. Run,
+// from this directory:
 //
-//	go test -tags duckdb ./examples/funnelbench
-//	go test -tags duckdb -cpu 1 -run '^$' -bench . -count 6 ./examples/funnelbench
+//	GOWORK=off go test .
+//	GOWORK=off go test -cpu 1 -run '^$' -bench . -count 6 .
 //
 // README.md says what each timed region contains, and gives the figures.
 package funnelbench

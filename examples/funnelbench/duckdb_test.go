@@ -1,5 +1,3 @@
-//go:build duckdb
-
 package funnelbench
 
 import (
@@ -12,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/marcboeker/go-duckdb"
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/qunkit/qun/funnel"
 	"github.com/qunkit/qun/funnel/funneltest"
 	"pgregory.net/rapid"
