@@ -160,4 +160,10 @@
 // member IDs, one hash lookup per event. The funneltest sub-package
 // generates the benchmark's events and pins the answer, so a peer benchmark
 // can load the same events and compare both answers and times.
+//
+// examples/funnelbench does so with DuckDB 1.5.6, in the same process, on
+// the same rows, for the same answer: the same funnel in SQL takes DuckDB
+// 1.27 s on one thread, 10 times qun's time measured in the same run, and
+// 0.84 s on both cores of the machine (its README has the figures, and
+// the SQL).
 package funnel
