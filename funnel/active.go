@@ -27,6 +27,7 @@ func (a Activity) Validate() error {
 
 // ActiveDay is one day of an active-users series.
 type ActiveDay struct {
+	// Day is the day, in the activity's calendar.
 	Day qun.Date
 	// DAU counts the members active on the day; WAU those active in the 7
 	// days ending with it, and MAU in the 30 days ending with it (rolling
@@ -40,6 +41,7 @@ type ActiveDay struct {
 // Daily returns the active-users series for each day from from to to,
 // inclusive.
 func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
+	t = t.orEmpty() // a nil table has no events
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -94,6 +96,7 @@ func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
 // ActiveDays is how many days the members active in one period were active
 // (PostHog's stickiness insight, per period).
 type ActiveDays struct {
+	// Period is the period counted, of the grain asked for.
 	Period qun.Period
 	// Members counts the members active on at least one day of the period.
 	Members int64
@@ -106,6 +109,7 @@ type ActiveDays struct {
 // ActiveDaysPer returns, for each period of grain g holding a day from from
 // to to, the distribution of its members' active days.
 func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]ActiveDays, error) {
+	t = t.orEmpty() // a nil table has no events
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

@@ -342,8 +342,11 @@ func (f *Funnel) UnmarshalJSON(data []byte) error {
 // leaves that side open. PostHog's date ranges bound every event of a funnel
 // this way: steps before From or at or after To are not seen.
 type Range struct {
+	// From is the first instant seen, included; zero for no lower bound.
 	From time.Time
-	To   time.Time
+	// To is the instant at which the range ends, excluded; zero for no
+	// upper bound.
+	To time.Time
 }
 
 // bounds returns the range in microseconds, [from, to).

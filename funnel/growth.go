@@ -42,10 +42,17 @@ func Compound(start, rate float64, periods int) float64 {
 //
 // Its JSON form is {"invites":3,"conversion":0.2,"cycle_time":"2d","churn":0.05}.
 type Viral struct {
-	Invites    float64      `json:"invites"`
-	Conversion float64      `json:"conversion"`
-	CycleTime  qun.Duration `json:"cycle_time"`
-	Churn      float64      `json:"churn,omitempty"`
+	// Invites is the invitations each member sends in a cycle: 0 or more.
+	Invites float64 `json:"invites"`
+	// Conversion is the share of invitations that bring a new member, in
+	// [0, 1].
+	Conversion float64 `json:"conversion"`
+	// CycleTime is how long one viral cycle takes, from a member joining
+	// to their invitees joining: positive.
+	CycleTime qun.Duration `json:"cycle_time"`
+	// Churn is the share of all members who leave at the end of each
+	// cycle, in [0, 1); 0 (the default) for none.
+	Churn float64 `json:"churn,omitempty"`
 }
 
 // UnmarshalJSON reads a model strictly: unknown fields are refused, and so
@@ -156,7 +163,10 @@ func (v Viral) KFor(seed, target float64, d time.Duration) (float64, error) {
 
 // Invite is one edge of an invitation tree: Inviter brought Invitee in.
 type Invite struct {
+	// Inviter is the member who sent the invitation.
 	Inviter qun.MemberID `json:"inviter"`
+	// Invitee is the member it brought in; only their first inviter is
+	// credited.
 	Invitee qun.MemberID `json:"invitee"`
 }
 
@@ -187,8 +197,13 @@ type Tree struct {
 // they happened: generation 0 is the members who invited others but were
 // invited by no one, generation g+1 is the members invited by generation g,
 // and each generation's K is what it achieved.
+//
+// A nil invites is an empty tree.
 func Generations(invites iter.Seq[Invite]) Tree {
 	var tree Tree
+	if invites == nil {
+		return tree
+	}
 	parent := map[qun.MemberID]qun.MemberID{}
 	children := map[qun.MemberID][]qun.MemberID{}
 	var order []qun.MemberID // inviters in order of first appearance

@@ -50,13 +50,23 @@ func (l Lifecycle) Validate() error {
 // LifecyclePeriod counts one period's members by lifecycle status.
 // Dormant is zero or negative.
 type LifecyclePeriod struct {
-	Period                                qun.Period
-	New, Returning, Resurrecting, Dormant int64
+	// Period is the period counted.
+	Period qun.Period
+	// New counts the members new in the period (see [Lifecycle] for
+	// which time makes a member new), Returning those active in it and in
+	// the period before, and Resurrecting those active in it after at
+	// least one period without activity.
+	New, Returning, Resurrecting int64
+	// Dormant is minus the number of members active in the period before
+	// and not in this one: counted once, in the first period of
+	// inactivity, as PostHog shows it below the axis.
+	Dormant int64
 }
 
 // Run counts the lifecycle of the members of t in each period holding a day
 // from from to to.
 func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
+	t = t.orEmpty() // a nil table has no events
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}

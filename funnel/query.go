@@ -39,11 +39,23 @@ func (f Funnel) Compile() (*Query, error) {
 	return q, nil
 }
 
-// Funnel returns the definition q was compiled from.
-func (q *Query) Funnel() Funnel { return q.f }
+// Funnel returns the definition q was compiled from, or the zero Funnel
+// for a nil q.
+func (q *Query) Funnel() Funnel {
+	if q == nil {
+		return Funnel{}
+	}
+	return q.f
+}
 
-// Run counts the funnel over the events of t within r.
+// Run counts the funnel over the events of t within r. A nil t reads as a
+// table with no events; a nil q, made by no Compile, counts nothing and
+// returns the zero Result.
 func (q *Query) Run(t *Table, r Range) Result {
+	if q == nil {
+		return Result{}
+	}
+	t = t.orEmpty()
 	e := q.newExec(t, r)
 	var g grouper
 	g.each(t, e.keep, e.member)
@@ -66,8 +78,12 @@ type Path struct {
 }
 
 // Explain returns the path of one member of t through the funnel, as Run
-// counts it; ok is false when t has no such member.
+// counts it; ok is false when t has no such member, and when t or q is
+// nil.
 func (q *Query) Explain(t *Table, m qun.MemberID, r Range) (p Path, ok bool) {
+	if q == nil || t == nil {
+		return Path{}, false
+	}
 	id, ok := t.memberIDs[m]
 	if !ok {
 		return Path{}, false

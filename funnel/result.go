@@ -23,7 +23,10 @@ type Result struct {
 
 // Segment is the funnel of the members under one breakdown value.
 type Segment struct {
+	// Value is the breakdown value; empty for members without one.
 	Value string
+	// Steps are the funnel's steps counted over those members alone, as
+	// [Result.Steps] counts everyone (without time to convert).
 	Steps []StepResult
 }
 
@@ -52,18 +55,28 @@ type StepResult struct {
 // percentile, and a histogram. Percentiles interpolate linearly between
 // the nearest ranks (R's quantile type 7, NumPy's default), exactly.
 type Times struct {
-	Count     int64
-	Mean      time.Duration
-	Median    time.Duration
-	P90       time.Duration
+	// Count is the number of durations; every other field is zero when
+	// it is 0.
+	Count int64
+	// Mean is their arithmetic mean (of durations measured in whole
+	// microseconds), rounded to the nanosecond.
+	Mean time.Duration
+	// Median and P90 are the 50th and 90th percentiles, interpolated as
+	// described above.
+	Median time.Duration
+	P90    time.Duration
+	// Histogram is the distribution in bins of equal width from the
+	// shortest duration to the longest; [Funnel.Bins] sets their number.
 	Histogram []Bin
 }
 
 // Bin is one bar of a histogram: the count of durations in [From, To); the
 // last bin also holds its To.
 type Bin struct {
+	// From and To bound the bin: [From, To), the last bin [From, To].
 	From, To time.Duration
-	Count    int64
+	// Count is the number of durations in the bin.
+	Count int64
 }
 
 // result builds the Result from the tallies.

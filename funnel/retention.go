@@ -131,6 +131,7 @@ type CurvePoint struct {
 // observed until the end of the period holding to or now, whichever comes
 // first. A zero now observes everything in the table.
 func (r Retention) Run(t *Table, from, to qun.Date, now time.Time) (RetentionResult, error) {
+	t = t.orEmpty() // a nil table has no events
 	if err := r.Validate(); err != nil {
 		return RetentionResult{}, err
 	}

@@ -96,6 +96,8 @@ func NewTable() *Table {
 
 // Build returns a table holding events, as NewTable followed by
 // [Table.Append].
+//
+// A nil events is no events.
 func Build(events iter.Seq[qun.Event]) (*Table, error) {
 	t := NewTable()
 	if err := t.Append(events); err != nil {
@@ -111,8 +113,16 @@ func Build(events iter.Seq[qun.Event]) (*Table, error) {
 // what [qun.Event.Validate] checks (valid UTF-8, name lengths): a host reading
 // events through qun.Event's strict JSON has done so already.
 //
-// Event IDs and values are not kept: no measure here needs them.
+// Event IDs and values are not kept: no measure here needs them. A nil
+// events is no events; a nil t refuses with an error matching
+// [qun.ErrInvalid].
 func (t *Table) Append(events iter.Seq[qun.Event]) error {
+	if t == nil {
+		return fmt.Errorf("funnel: append: %w", qun.Invalid("", "nil table: make one with NewTable or Build"))
+	}
+	if events == nil {
+		return nil
+	}
 	if t.memberIDs == nil {
 		*t = *NewTable()
 	}
@@ -157,8 +167,15 @@ func (t *Table) Append(events iter.Seq[qun.Event]) error {
 // member properties. A later profile for the same member replaces the join
 // time (when set) and the properties it names. A profile with an invalid
 // member ID is refused with an error matching [qun.ErrInvalid]; profiles
-// before it are kept.
+// before it are kept. A nil profiles is none; a nil t refuses with an
+// error matching [qun.ErrInvalid].
 func (t *Table) AddProfiles(profiles iter.Seq[Profile]) error {
+	if t == nil {
+		return fmt.Errorf("funnel: add profiles: %w", qun.Invalid("", "nil table: make one with NewTable or Build"))
+	}
+	if profiles == nil {
+		return nil
+	}
 	if t.memberIDs == nil {
 		*t = *NewTable()
 	}
@@ -188,17 +205,17 @@ func (t *Table) AddProfiles(profiles iter.Seq[Profile]) error {
 	return nil
 }
 
-// Len returns the number of events in the table.
-func (t *Table) Len() int { return t.events }
+// Len returns the number of events in the table (0 for a nil table).
+func (t *Table) Len() int { return t.orEmpty().events }
 
 // Members returns the number of distinct members the table knows, from
-// events and profiles.
-func (t *Table) Members() int { return len(t.members) }
+// events and profiles (0 for a nil table).
+func (t *Table) Members() int { return len(t.orEmpty().members) }
 
 // Span returns the times of the earliest and the latest event, or two zero
-// times for an empty table.
+// times for an empty or nil table.
 func (t *Table) Span() (first, last time.Time) {
-	if t.events == 0 {
+	if t == nil || t.events == 0 {
 		return time.Time{}, time.Time{}
 	}
 	return time.UnixMicro(t.minTime).UTC(), time.UnixMicro(t.maxTime).UTC()
@@ -217,6 +234,19 @@ func checkEvent(e qun.Event) error {
 		return qun.Invalid("time", "must lie within the years 0001 to 9999")
 	}
 	return nil
+}
+
+// empty is what a nil *Table reads as: a table with no events. Nothing
+// writes to it: Append and AddProfiles refuse a nil table.
+var empty Table
+
+// orEmpty returns t, or the empty table for a nil t, so that every measure
+// reads a nil table as one with no events.
+func (t *Table) orEmpty() *Table {
+	if t == nil {
+		return &empty
+	}
+	return t
 }
 
 // intern returns the dense ID of member m, adding it if new.
@@ -457,8 +487,9 @@ type Run struct {
 
 // Runs yields the run of every member with at least one event, in the
 // order members first appeared, grouping the table page by page in cache.
-// It allocates per page, never per event.
+// It allocates per page, never per event. A nil table yields nothing.
 func (t *Table) Runs() iter.Seq[Run] {
+	t = t.orEmpty()
 	return func(yield func(Run) bool) {
 		var g grouper
 		g.each(t, nil, func(r *memberRun) {

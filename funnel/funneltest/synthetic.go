@@ -14,7 +14,9 @@
 package funneltest
 
 import (
+	"errors"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -29,11 +31,42 @@ import (
 // buy, each with a delay; the rest of their events are likes, shares and
 // visits spread over the remaining days.
 type Synthetic struct {
+	// Members is the number of members, each of whom visits at least
+	// once: 1 or more.
 	Members int
-	Events  int
-	Days    int
-	Start   time.Time
-	Seed    uint64
+	// Events is the number of events in all, at least Members: each
+	// member's share is Events / Members, the first Events % Members
+	// members having one more.
+	Events int
+	// Days is the length of the community's history in days, from Start:
+	// 1 to MaxDays.
+	Days int
+	// Start is the instant the history begins; events fall in [Start,
+	// Start + Days × 24 h).
+	Start time.Time
+	// Seed seeds the generator: the same Synthetic gives the same events
+	// everywhere.
+	Seed uint64
+}
+
+// MaxDays is the longest history a Synthetic may span: its rows count
+// seconds from Start in a uint32.
+const MaxDays = math.MaxUint32 / 86400
+
+// Validate reports every problem with s, joined; each matches
+// [qun.ErrInvalid].
+func (s Synthetic) Validate() error {
+	var errs []error
+	if s.Members < 1 {
+		errs = append(errs, qun.Invalid("members", "must be 1 or more"))
+	}
+	if s.Events < max(s.Members, 1) {
+		errs = append(errs, qun.Invalid("events", "must be at least members: each member visits once"))
+	}
+	if s.Days < 1 || s.Days > MaxDays {
+		errs = append(errs, qun.Invalid("days", "must lie in [1, %d]", MaxDays))
+	}
+	return errors.Join(errs...)
 }
 
 // Bench is the community of the package's benchmark: 10,000,000 events over
@@ -57,14 +90,23 @@ var Names = []string{"visit", "join", "first_post", "check_in", "purchase", "lik
 // Row is one generated event in compact form: the member's index, the
 // code of its name in Names, and its time in seconds from Start.
 type Row struct {
+	// Member is the member's index, from 0 to Members − 1; [MemberID]
+	// gives its ID.
 	Member uint32
-	Name   uint8
+	// Name is the code of the event's name: an index into [Names].
+	Name uint8
+	// Second is the event's time, in whole seconds from Start.
 	Second uint32
 }
 
 // Rows generates the events in time order (by second; within a second, in
 // a fixed order), as compact rows.
+//
+// Rows returns nil when s is not valid (see [Synthetic.Validate]).
 func (s Synthetic) Rows() []Row {
+	if s.Validate() != nil {
+		return nil
+	}
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))
 	span := uint32(s.Days * 86400)
 	rows := make([]Row, 0, s.Events)
@@ -121,9 +163,10 @@ func sortBySecond(rows []Row, span uint32) []Row {
 // MemberID returns the ID of the member with index i.
 func MemberID(i uint32) qun.MemberID { return qun.MemberID("m" + strconv.FormatUint(uint64(i), 10)) }
 
-// IDs returns the member IDs, by member index.
+// IDs returns the member IDs, by member index (none when Members is not
+// positive).
 func (s Synthetic) IDs() []qun.MemberID {
-	ids := make([]qun.MemberID, s.Members)
+	ids := make([]qun.MemberID, max(s.Members, 0))
 	for i := range ids {
 		ids[i] = MemberID(uint32(i))
 	}
@@ -134,10 +177,15 @@ func (s Synthetic) IDs() []qun.MemberID {
 func (s Synthetic) EventsOf(rows []Row) iter.Seq[qun.Event] { return s.EventsWith(rows, s.IDs()) }
 
 // EventsWith turns rows into events with the given member IDs (from IDs),
-// allocating nothing: what a benchmark of building a table times.
+// allocating nothing: what a benchmark of building a table times. A row
+// whose member has no ID in ids, or whose name code is not in [Names], is
+// skipped.
 func (s Synthetic) EventsWith(rows []Row, ids []qun.MemberID) iter.Seq[qun.Event] {
 	return func(yield func(qun.Event) bool) {
 		for _, r := range rows {
+			if int(r.Member) >= len(ids) || int(r.Name) >= len(Names) {
+				continue
+			}
 			e := qun.Event{Member: ids[r.Member], Name: Names[r.Name], Time: s.Start.Add(time.Duration(r.Second) * time.Second)}
 			if !yield(e) {
 				return

@@ -3,7 +3,10 @@ package stats
 import "math"
 
 // Interval is a confidence interval [Lo, Hi].
-type Interval struct{ Lo, Hi float64 }
+type Interval struct {
+	// Lo and Hi are the interval's lower and upper bounds, Lo ≤ Hi.
+	Lo, Hi float64
+}
 
 // Wilson returns the Wilson score interval for a proportion of successes
 // out of n trials at the given confidence level (0.95 for 95%). Unlike the
