@@ -45,9 +45,16 @@ func (p *HourProfile) Total() float64 {
 //
 // Its JSON form is {"fallback":"20:00","min_events":5,"prior":10}.
 type BestTime struct {
-	Fallback  Clock   `json:"fallback"`
+	// Fallback is the time of day used when data is thin, on the
+	// member's clock.
+	Fallback Clock `json:"fallback"`
+	// MinEvents is the activity, in events, below which neither the
+	// member's profile nor a prior decides: 0 or more.
 	MinEvents float64 `json:"min_events"`
-	Prior     float64 `json:"prior"`
+	// Prior is the weight, in pseudo-events, of the segment's or the
+	// community's profile against the member's own: 0 or more; 0 lets
+	// the member's data alone decide.
+	Prior float64 `json:"prior"`
 }
 
 // Validate reports whether the fallback is a time of day and the weights

@@ -26,10 +26,17 @@ import (
 // Its JSON form is {"channel":"wechat","limit":2,"per":"day"} or
 // {"limit":5,"window":"7d"}.
 type Cap struct {
-	Channel string       `json:"channel,omitempty"`
-	Limit   int          `json:"limit"`
-	Per     qun.Grain    `json:"per,omitzero"`
-	Window  qun.Duration `json:"window,omitzero"`
+	// Channel is the channel whose sends the cap counts; empty counts
+	// the sends on every channel together.
+	Channel string `json:"channel,omitempty"`
+	// Limit is the most sends to one member: at least 1.
+	Limit int `json:"limit"`
+	// Per is the calendar period counted in, in the member's zone: day,
+	// week, month, quarter or year.
+	Per qun.Grain `json:"per,omitzero"`
+	// Window is the length of a rolling window: positive, at most
+	// [MaxWindow].
+	Window qun.Duration `json:"window,omitzero"`
 }
 
 // MaxWindow is the longest rolling window a [Cap] may have: ten years of
@@ -70,9 +77,13 @@ func (c Cap) applies(channel string) bool { return c.Channel == "" || c.Channel 
 // limit (a WeChat official account's broadcasts, an SMS budget), where a
 // Cap is the member's.
 type Quota struct {
-	Channel string    `json:"channel"`
-	Limit   int64     `json:"limit"`
-	Per     qun.Grain `json:"per"`
+	// Channel is the channel limited; required.
+	Channel string `json:"channel"`
+	// Limit is the most sends on the channel to all members in one
+	// period: at least 1.
+	Limit int64 `json:"limit"`
+	// Per is the calendar period, in the policy's calendar.
+	Per qun.Grain `json:"per"`
 }
 
 // Validate reports whether the quota names a channel, a positive limit and

@@ -11,6 +11,7 @@ import (
 // carries no zone; a member's Clock times are read in the member's zone.
 // Its text form is "HH:MM", 00:00 to 23:59. The zero Clock is midnight.
 type Clock struct {
+	// Hour is the hour, 0 to 23, and Minute the minute, 0 to 59.
 	Hour, Minute int
 }
 

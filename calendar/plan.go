@@ -17,10 +17,20 @@ import (
 // Item is a piece of content waiting in the backlog: what kind it is, its
 // topics, the segment it is for, and the days it may go out on.
 type Item struct {
-	ID       string   `json:"id"`
-	Kind     Kind     `json:"kind"`
-	Topics   []string `json:"topics,omitempty"`
-	Segment  string   `json:"segment,omitempty"`
+	// ID names the item in posts and reasons; required.
+	ID string `json:"id"`
+	// Kind is what sort of content it is; required.
+	Kind Kind `json:"kind"`
+	// Topics are the item's subjects: the topic gap keeps posts sharing
+	// one apart, and an item with a holiday's name or the season's theme
+	// among them goes first on that day.
+	Topics []string `json:"topics,omitempty"`
+	// Segment is the segment the item is for, by name; a slot for a
+	// segment takes only items for it. Empty: for everyone.
+	Segment string `json:"segment,omitempty"`
+	// Earliest and Latest are the first and last days, both included, on
+	// which the item may go out, in the plan's calendar; a zero date
+	// leaves that side open.
 	Earliest qun.Date `json:"earliest,omitzero"`
 	Latest   qun.Date `json:"latest,omitzero"`
 }
@@ -46,11 +56,17 @@ func (it Item) Validate() error {
 // one segment. A holiday slot is used only on holidays, to raise the
 // cadence (see [Holiday]).
 type Slot struct {
-	Name    string           `json:"name"`
-	When    rrule.Recurrence `json:"when"`
-	Kinds   []Kind           `json:"kinds,omitempty"`
-	Segment string           `json:"segment,omitempty"`
-	Holiday bool             `json:"holiday,omitempty"`
+	// Name names the slot in posts and reasons; required.
+	Name string `json:"name"`
+	// When is the slot's recurrence: each occurrence is one post.
+	When rrule.Recurrence `json:"when"`
+	// Kinds are the kinds of content the slot takes; empty takes any.
+	Kinds []Kind `json:"kinds,omitempty"`
+	// Segment, if set, restricts the slot to items for that segment.
+	Segment string `json:"segment,omitempty"`
+	// Holiday marks a slot used only on holidays, for the extra posts a
+	// multiplier above 1 asks for.
+	Holiday bool `json:"holiday,omitempty"`
 }
 
 // Share is a kind's place in the mix over the rolling window: Target is
@@ -73,31 +89,43 @@ type Slot struct {
 // cannot; the rule is the operator's question at each post ("would this
 // make promotion more than one post in ten of the last 30 days?").
 type Share struct {
-	Kind   Kind    `json:"kind"`
+	// Kind is the kind of content the share is for.
+	Kind Kind `json:"kind"`
+	// Target is the share of posts the plan steers the kind toward, from
+	// 0 to 1; 0 for no target.
 	Target float64 `json:"target,omitempty"`
-	Max    float64 `json:"max,omitempty"`
+	// Max is the share the kind never exceeds, as described above, from 0
+	// to 1; 0 for no maximum.
+	Max float64 `json:"max,omitempty"`
 }
 
 // PeriodLimit allows at most Max posts of a kind per calendar period:
 // {"kind":"promotion","per":"week","max":1} is "no two promotions in a
 // week".
 type PeriodLimit struct {
-	Kind Kind      `json:"kind"`
-	Per  qun.Grain `json:"per"`
-	Max  int       `json:"max"`
+	// Kind is the kind of content limited.
+	Kind Kind `json:"kind"`
+	// Per is the calendar period counted in, in the plan's calendar: day,
+	// week (from the calendar's week start), month, quarter or year.
+	Per qun.Grain `json:"per"`
+	// Max is the most posts of the kind in one period; 0 allows none.
+	Max int `json:"max"`
 }
 
 // Mix is the rules that keep content varied.
 type Mix struct {
 	// WindowDays is the length of the rolling window shares are counted
 	// over, in calendar days ending on the day of the post.
-	WindowDays int     `json:"window_days,omitempty"`
-	Shares     []Share `json:"shares,omitempty"`
+	// At least 1 when Shares are given.
+	WindowDays int `json:"window_days,omitempty"`
+	// Shares are the kinds' target and maximum shares over the window.
+	Shares []Share `json:"shares,omitempty"`
 	// KindGap and TopicGap are the least time between two posts of the
-	// same kind, or sharing a topic.
-	KindGap  qun.Duration  `json:"kind_gap,omitzero"`
-	TopicGap qun.Duration  `json:"topic_gap,omitzero"`
-	Limits   []PeriodLimit `json:"limits,omitempty"`
+	// same kind, or sharing a topic; zero for none.
+	KindGap  qun.Duration `json:"kind_gap,omitzero"`
+	TopicGap qun.Duration `json:"topic_gap,omitzero"`
+	// Limits cap the posts of a kind per calendar period.
+	Limits []PeriodLimit `json:"limits,omitempty"`
 }
 
 // Holiday is a day the host marks: its name, and a multiplier of the day's
@@ -106,28 +134,43 @@ type Mix struct {
 // 1 (or 0, unset) changes nothing. Items whose topics include the
 // holiday's name go first that day.
 type Holiday struct {
-	Date       qun.Date `json:"date"`
-	Name       string   `json:"name"`
-	Multiplier float64  `json:"multiplier,omitempty"`
+	// Date is the holiday's day in the plan's calendar.
+	Date qun.Date `json:"date"`
+	// Name names it in posts ("双十一", "Christmas"), and is the topic
+	// that puts an item first on the day.
+	Name string `json:"name"`
+	// Multiplier scales the day's posts, from 0 to 100, as described
+	// above.
+	Multiplier float64 `json:"multiplier,omitempty"`
 }
 
 // Season is a theme for some months: items whose topics include the theme
 // go first in them.
 type Season struct {
+	// Months are the months of the theme, 1 to 12.
 	Months []time.Month `json:"months"`
-	Theme  string       `json:"theme"`
+	// Theme is the topic that puts an item first in those months;
+	// required.
+	Theme string `json:"theme"`
 }
 
 // Plan is a content calendar: slots to fill, the mix rules, holidays,
 // seasons and blackout dates, in a calendar (the community's zone and week
 // start). It compiles into a [Planner].
 type Plan struct {
-	Calendar  qun.Calendar `json:"calendar"`
-	Slots     []Slot       `json:"slots"`
-	Mix       Mix          `json:"mix"`
-	Holidays  []Holiday    `json:"holidays,omitempty"`
-	Seasons   []Season     `json:"seasons,omitempty"`
-	Blackouts []qun.Date   `json:"blackouts,omitempty"`
+	// Calendar is the community's zone and week start: slots recur on
+	// its clock, and days, weeks and windows are counted in it.
+	Calendar qun.Calendar `json:"calendar"`
+	// Slots are the recurring places for posts; at least one.
+	Slots []Slot `json:"slots"`
+	// Mix is the rules that keep the content varied.
+	Mix Mix `json:"mix"`
+	// Holidays are the days the host marks, with their multipliers.
+	Holidays []Holiday `json:"holidays,omitempty"`
+	// Seasons are the themes by month.
+	Seasons []Season `json:"seasons,omitempty"`
+	// Blackouts are days on which nothing is posted.
+	Blackouts []qun.Date `json:"blackouts,omitempty"`
 }
 
 // Validate reports every problem with p, joined, with field paths.
@@ -236,34 +279,51 @@ func (p Plan) Compile() (*Planner, error) {
 
 // Post is one item in one slot, and why it was chosen.
 type Post struct {
-	Slot    string    `json:"slot"`
-	At      time.Time `json:"at"`
-	Item    string    `json:"item"`
-	Kind    Kind      `json:"kind"`
-	Topics  []string  `json:"topics,omitempty"`
-	Theme   string    `json:"theme,omitempty"`
-	Holiday string    `json:"holiday,omitempty"`
-	Why     string    `json:"why,omitempty"`
+	// Slot is the name of the slot filled.
+	Slot string `json:"slot"`
+	// At is the slot's occurrence, in the plan's zone.
+	At time.Time `json:"at"`
+	// Item is the ID of the item placed, and Kind and Topics are its.
+	Item   string   `json:"item"`
+	Kind   Kind     `json:"kind"`
+	Topics []string `json:"topics,omitempty"`
+	// Theme is the season's theme on the day, if any, and Holiday the
+	// holiday's name.
+	Theme   string `json:"theme,omitempty"`
+	Holiday string `json:"holiday,omitempty"`
+	// Why says, in a sentence, why this item went first.
+	Why string `json:"why,omitempty"`
 }
 
 // EmptySlot is a slot occurrence left empty, and why.
 type EmptySlot struct {
-	Slot   string    `json:"slot"`
-	At     time.Time `json:"at"`
-	Reason string    `json:"reason"`
+	// Slot is the slot's name, and At the occurrence left empty.
+	Slot string    `json:"slot"`
+	At   time.Time `json:"at"`
+	// Reason says why no item fitted: the reasons the items were
+	// refused, by how many.
+	Reason string `json:"reason"`
 }
 
 // Unscheduled is a backlog item left out, and why.
 type Unscheduled struct {
-	Item   string `json:"item"`
+	// Item is the item's ID.
+	Item string `json:"item"`
+	// Reason is why it was left out: the last rule that refused it (one
+	// about the item rather than the slot, when there is one), that every
+	// slot it fitted went to another item, or that no slot was open.
 	Reason string `json:"reason"`
 }
 
 // Filled is a filled plan: the posts in time order, the slots left empty
 // and the items left out, each with its reason.
 type Filled struct {
-	Posts       []Post        `json:"posts"`
-	Empty       []EmptySlot   `json:"empty,omitempty"`
+	// Posts are the filled slots, in time order.
+	Posts []Post `json:"posts"`
+	// Empty are the occurrences no item fitted, in time order.
+	Empty []EmptySlot `json:"empty,omitempty"`
+	// Unscheduled are the backlog's items that were not placed, in
+	// backlog order.
 	Unscheduled []Unscheduled `json:"unscheduled,omitempty"`
 }
 

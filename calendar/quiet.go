@@ -24,8 +24,10 @@ import (
 // The zero QuietHours (Start equal to End) is no window at all. Its JSON
 // form is {"start":"22:00","end":"08:00"}.
 type QuietHours struct {
+	// Start is when the window opens, included.
 	Start Clock `json:"start"`
-	End   Clock `json:"end"`
+	// End is when it closes, excluded: held sends go out then.
+	End Clock `json:"end"`
 }
 
 // Validate reports whether both ends are times of day.

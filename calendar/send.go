@@ -52,10 +52,17 @@ func (p Policy) Validate() error {
 // time delivery). With BestTime, the recurrence gives the days and each
 // member's best hour the time.
 type Message struct {
-	ID       string           `json:"id"`
-	Channel  string           `json:"channel"`
-	When     rrule.Recurrence `json:"when"`
-	BestTime bool             `json:"best_time,omitempty"`
+	// ID names the message in decisions; required.
+	ID string `json:"id"`
+	// Channel is the channel it goes out on, as caps and quotas name
+	// channels; required.
+	Channel string `json:"channel"`
+	// When is its recurrence: its wall readings (start, added and
+	// excluded dates, UNTIL) are taken on each member's clock.
+	When rrule.Recurrence `json:"when"`
+	// BestTime sends each occurrence's day at the member's best hour
+	// instead of the recurrence's time of day.
+	BestTime bool `json:"best_time,omitempty"`
 }
 
 // Validate reports whether the message has an ID, a channel and a valid
@@ -75,17 +82,27 @@ func (m Message) Validate() error {
 // Member is who a send goes to: an ID, a time zone, and optionally an
 // activity profile and the key of a segment profile to smooth it toward.
 type Member struct {
-	ID       qun.MemberID
-	Zone     qun.Zone
+	// ID is the member.
+	ID qun.MemberID
+	// Zone is the member's time zone; the zero Zone is UTC.
+	Zone qun.Zone
+	// Activity is the member's hour-of-week activity, for best times;
+	// nil for none.
 	Activity *HourProfile
-	Segment  string
+	// Segment names the segment profile in [Profiles] that the member's
+	// best time is smoothed toward; empty, a name Profiles does not hold,
+	// or a profile of fewer than [BestTime.MinEvents] events smooths
+	// toward the community's.
+	Segment string
 }
 
 // Profiles are the activity profiles best times are smoothed toward: one
 // per segment, keyed as [Member.Segment] names them, and the community's.
 type Profiles struct {
+	// Community is the community's hour-of-week activity; nil for none.
 	Community *HourProfile
-	Segments  map[string]*HourProfile
+	// Segments are the segments' profiles, by name.
+	Segments map[string]*HourProfile
 }
 
 // Refusal says why a send was not made. The zero Refusal is none.
@@ -116,6 +133,8 @@ func (r Refusal) String() string {
 // Decision is one send, planned: when it was due, when it goes out, or
 // why it does not. It is a value; the host delivers and records it.
 type Decision struct {
+	// Member is who the send is for, Message the message's ID and
+	// Channel its channel.
 	Member  qun.MemberID
 	Message string
 	Channel string

@@ -15,9 +15,13 @@ import (
 // day. Offsets are calendar days in the timeline's zone, so a phase stays
 // at its time of day across a DST change.
 type Phase struct {
+	// Name names the phase ("announce", "warm-up"); required.
 	Name string `json:"name"`
-	Days int    `json:"days"`
-	At   Clock  `json:"at"`
+	// Days is the phase's offset in calendar days from the event day,
+	// within ±366: negative before it, 0 on it, positive after.
+	Days int `json:"days"`
+	// At is the phase's time of day on the timeline's clock.
+	At Clock `json:"at"`
 }
 
 // Timeline is a template of phases that turns an event day into dated
@@ -25,7 +29,9 @@ type Phase struct {
 // execution, review and follow-up, each with its lead time;
 // [LaunchTimeline] is the usual one.
 type Timeline struct {
-	Name   string  `json:"name"`
+	// Name names the timeline.
+	Name string `json:"name"`
+	// Phases are its phases, in any order: tasks come out in time order.
 	Phases []Phase `json:"phases"`
 }
 
@@ -68,9 +74,13 @@ func (tl Timeline) Validate() error {
 
 // Task is a phase of a timeline, dated.
 type Task struct {
-	Phase string    `json:"phase"`
-	Date  qun.Date  `json:"date"`
-	At    time.Time `json:"at"`
+	// Phase is the phase's name.
+	Phase string `json:"phase"`
+	// Date is the task's day in the zone, and At its instant: the phase's
+	// time of day on that date, read as [qun.Date.At] reads one a DST
+	// change skips or repeats.
+	Date qun.Date  `json:"date"`
+	At   time.Time `json:"at"`
 }
 
 // Tasks dates the timeline's phases for an event on day, in zone, in time

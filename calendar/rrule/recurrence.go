@@ -12,7 +12,9 @@ import (
 // second, with no time zone. A recurrence starts at a DateTime in its zone,
 // and expands in DateTimes before each becomes an instant.
 type DateTime struct {
-	Date                 qun.Date
+	// Date is the calendar date.
+	Date qun.Date
+	// Hour (0 to 23), Minute and Second (0 to 59) are the time of day.
 	Hour, Minute, Second int
 }
 

@@ -96,7 +96,10 @@ func (d Day) String() string {
 // ordinal N within the month or year, so {N: -1, Day: FR} is "-1FR", the
 // last Friday. N is 0 for every such day ("FR").
 type Weekday struct {
-	N   int
+	// N is the ordinal: 1 to 53 counts from the first such day of the
+	// month or year, −1 to −53 from the last, and 0 means every one.
+	N int
+	// Day is the day of the week.
 	Day Day
 }
 
