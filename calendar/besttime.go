@@ -45,15 +45,26 @@ func (p *HourProfile) Total() float64 {
 //
 // Its JSON form is {"fallback":"20:00","min_events":5,"prior":10}.
 type BestTime struct {
-	// Fallback is the time of day used when data is thin, on the
-	// member's clock.
+	// Fallback is the time of day used when the data are too thin, on the
+	// member's clock: "20:00". It also breaks ties, an estimate taking,
+	// of hours with equal activity, the one nearest Fallback's hour. An
+	// estimate from data is a whole hour; the fallback keeps its minutes.
+	// The zero Clock is midnight, a valid but seldom wanted fallback.
 	Fallback Clock `json:"fallback"`
-	// MinEvents is the activity, in events, below which neither the
-	// member's profile nor a prior decides: 0 or more.
+	// MinEvents is how much activity (the sum of a profile's weights, in
+	// the units [HourProfile.Add] counted) counts as enough. A segment's
+	// or the community's profile below it is not used to smooth toward;
+	// a member below it, with no profile to smooth toward, gets
+	// Fallback. It must not be negative; 0 makes any activity enough (a
+	// profile with none is never used).
 	MinEvents float64 `json:"min_events"`
-	// Prior is the weight, in pseudo-events, of the segment's or the
-	// community's profile against the member's own: 0 or more; 0 lets
-	// the member's data alone decide.
+	// Prior is the weight of the segment's or community's profile, in
+	// pseudo-events added to the member's own, spread over the week's
+	// hours as that profile is: the member's own data weigh
+	// Events/(Events+Prior), and decide ([FromMember]) once they are at
+	// least Prior. It must not be negative; 0 turns smoothing off, so a
+	// member's own data alone decide and a member with none for the
+	// weekday gets Fallback.
 	Prior float64 `json:"prior"`
 }
 

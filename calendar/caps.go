@@ -26,16 +26,25 @@ import (
 // Its JSON form is {"channel":"wechat","limit":2,"per":"day"} or
 // {"limit":5,"window":"7d"}.
 type Cap struct {
-	// Channel is the channel whose sends the cap counts; empty counts
-	// the sends on every channel together.
+	// Channel is the channel whose sends the cap counts and limits,
+	// matched exactly against [Message.Channel] ("wechat", "sms"); ""
+	// counts the member's sends on every channel together and limits
+	// each of them.
 	Channel string `json:"channel,omitempty"`
-	// Limit is the most sends to one member: at least 1.
+	// Limit is the most sends the cap allows in one period or window; a
+	// send that would be one more is refused. It must be at least 1.
 	Limit int `json:"limit"`
-	// Per is the calendar period counted in, in the member's zone: day,
-	// week, month, quarter or year.
+	// Per is the calendar period counted: "day", "week", "month",
+	// "quarter" or "year", in the member's zone with the policy's week
+	// start, so that "2 per day" restarts at each member's midnight.
+	// The zero Grain means no period; then Window must be set.
 	Per qun.Grain `json:"per,omitzero"`
-	// Window is the length of a rolling window: positive, at most
-	// [MaxWindow].
+	// Window is the rolling window counted, in elapsed time ("7d"): no
+	// span [a, a+Window) may hold more than Limit sends, so a send
+	// exactly Window after another no longer counts with it. Sends are
+	// counted to the whole second, and a Window with a fraction of a
+	// second is rounded up to the next whole second. It must be zero when
+	// Per is set, and otherwise positive and at most [MaxWindow].
 	Window qun.Duration `json:"window,omitzero"`
 }
 
@@ -76,13 +85,22 @@ func (c Cap) applies(channel string) bool { return c.Channel == "" || c.Channel 
 // per calendar period of the policy's calendar. It is the platform's own
 // limit (a WeChat official account's broadcasts, an SMS budget), where a
 // Cap is the member's.
+//
+// A Quota counts the sends that [Sender.PlanDay] admits into a [Ledger],
+// under the quota's index in [Policy.Quotas]; [Ledger.Record] counts
+// against member caps only, so sends recorded from the host's log do not
+// use a quota.
 type Quota struct {
-	// Channel is the channel limited; required.
+	// Channel is the channel limited, matched exactly against
+	// [Message.Channel]. It must not be empty. Several quotas may limit
+	// one channel (per day and per month); each applies.
 	Channel string `json:"channel"`
-	// Limit is the most sends on the channel to all members in one
-	// period: at least 1.
+	// Limit is the most sends on the channel, to all members together,
+	// in one period. It must be at least 1.
 	Limit int64 `json:"limit"`
-	// Per is the calendar period, in the policy's calendar.
+	// Per is the period: "day", "week", "month", "quarter" or "year" of
+	// the policy's calendar (the community's zone and week start), the
+	// same for every member. It must be given.
 	Per qun.Grain `json:"per"`
 }
 

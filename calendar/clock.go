@@ -11,7 +11,10 @@ import (
 // carries no zone; a member's Clock times are read in the member's zone.
 // Its text form is "HH:MM", 00:00 to 23:59. The zero Clock is midnight.
 type Clock struct {
-	// Hour is the hour, 0 to 23, and Minute the minute, 0 to 59.
+	// Hour (0 to 23) and Minute (0 to 59) are the time of day. Outside
+	// those ranges the Clock is invalid: [Clock.IsValid] says so, the
+	// Validate methods of the types that hold one refuse it, and
+	// MarshalText will not write it.
 	Hour, Minute int
 }
 

@@ -17,20 +17,28 @@ import (
 // Item is a piece of content waiting in the backlog: what kind it is, its
 // topics, the segment it is for, and the days it may go out on.
 type Item struct {
-	// ID names the item in posts and reasons; required.
+	// ID names the item in [Post.Item] and [Unscheduled.Item]. It must not
+	// be empty; Fill does not check that IDs are distinct, so two items
+	// with one ID are two items that report under the same name.
 	ID string `json:"id"`
-	// Kind is what sort of content it is; required.
+	// Kind is what the item is (news, tutorial, ..., promotion): the kind
+	// a slot's Kinds, the mix's shares and period limits and KindGap
+	// count it as. It must be a valid [Kind]; in JSON it is the kind's
+	// name, "promotion".
 	Kind Kind `json:"kind"`
-	// Topics are the item's subjects: the topic gap keeps posts sharing
-	// one apart, and an item with a holiday's name or the season's theme
-	// among them goes first on that day.
+	// Topics are the item's subjects, compared exactly (case and all)
+	// with those of other posts for the mix's TopicGap, and with the
+	// day's [Holiday.Name] and the month's [Season.Theme]: an item with
+	// one of those among its topics goes first that day. None is fine.
 	Topics []string `json:"topics,omitempty"`
-	// Segment is the segment the item is for, by name; a slot for a
-	// segment takes only items for it. Empty: for everyone.
+	// Segment is the segment the item is written for. An item for a
+	// segment fits a slot for that segment or a slot for anyone; an item
+	// with no segment ("") fits only slots for anyone (see
+	// [Slot.Segment]).
 	Segment string `json:"segment,omitempty"`
-	// Earliest and Latest are the first and last days, both included, on
-	// which the item may go out, in the plan's calendar; a zero date
-	// leaves that side open.
+	// Earliest and Latest are the first and last days the item may go out
+	// on, both included, as days of the plan's calendar. A zero Date
+	// leaves that side open; Latest before Earliest is refused.
 	Earliest qun.Date `json:"earliest,omitzero"`
 	Latest   qun.Date `json:"latest,omitzero"`
 }
@@ -56,16 +64,31 @@ func (it Item) Validate() error {
 // one segment. A holiday slot is used only on holidays, to raise the
 // cadence (see [Holiday]).
 type Slot struct {
-	// Name names the slot in posts and reasons; required.
+	// Name names the slot in [Post.Slot], [EmptySlot.Slot] and the
+	// reasons. It must not be empty; names are not checked to be
+	// distinct.
 	Name string `json:"name"`
-	// When is the slot's recurrence: each occurrence is one post.
+	// When is the slot's recurrence: each occurrence in [FillParams]'
+	// [From, To) is a place for one post. Its zone sets the wall time of
+	// the occurrences; the plan's calendar decides which day each falls
+	// on (for holidays, blackouts, item dates and the mix). In JSON it is
+	// the recurrence's text, "DTSTART;TZID=Asia/Shanghai:20261123T200000\nRRULE:FREQ=DAILY".
 	When rrule.Recurrence `json:"when"`
-	// Kinds are the kinds of content the slot takes; empty takes any.
+	// Kinds, if any, are the only kinds of item the slot takes; none
+	// takes every kind.
 	Kinds []Kind `json:"kinds,omitempty"`
-	// Segment, if set, restricts the slot to items for that segment.
+	// Segment, if set, makes the slot take only items for that segment
+	// ([Item.Segment] equal to it); "" takes items for any segment or
+	// none.
 	Segment string `json:"segment,omitempty"`
-	// Holiday marks a slot used only on holidays, for the extra posts a
-	// multiplier above 1 asks for.
+	// Holiday makes the slot a holiday slot, used only to add posts on a
+	// holiday whose [Holiday.Multiplier] is above 1: its occurrences that
+	// day are taken in time order, with those of other holiday slots,
+	// until the day has its multiplied number of posts. On other days,
+	// and on holidays that need no extra posts, its occurrences are not
+	// used and not reported as empty. The extra is a multiple of the
+	// day's regular occurrences, so a holiday with none (a Sunday, for a
+	// plan of weekday slots) gets no holiday slots either.
 	Holiday bool `json:"holiday,omitempty"`
 }
 
@@ -89,13 +112,21 @@ type Slot struct {
 // cannot; the rule is the operator's question at each post ("would this
 // make promotion more than one post in ten of the last 30 days?").
 type Share struct {
-	// Kind is the kind of content the share is for.
+	// Kind is the kind the share is for. When a kind is listed twice
+	// only its first Share counts.
 	Kind Kind `json:"kind"`
-	// Target is the share of posts the plan steers the kind toward, from
-	// 0 to 1; 0 for no target.
+	// Target is the share of the window's posts the plan steers the kind
+	// toward, from 0 to 1: among items that fit a slot, those whose kind
+	// is furthest below its target (Target less the kind's share of the
+	// window's posts so far, or Target itself in an empty window) go
+	// first. A kind with no Share ranks as if exactly on target, so a
+	// kind above its target (or with a Target of 0 and posts in the
+	// window) ranks below it. 0 is no target; targets need not add up
+	// to 1.
 	Target float64 `json:"target,omitempty"`
-	// Max is the share the kind never exceeds, as described above, from 0
-	// to 1; 0 for no maximum.
+	// Max, from 0 to 1, is the most of the window's posts the kind may
+	// be, counting the post being placed, as described above: 0.1 is "at
+	// most one post in ten". 0 means no maximum, and 1 limits nothing.
 	Max float64 `json:"max,omitempty"`
 }
 
@@ -103,12 +134,17 @@ type Share struct {
 // {"kind":"promotion","per":"week","max":1} is "no two promotions in a
 // week".
 type PeriodLimit struct {
-	// Kind is the kind of content limited.
+	// Kind is the kind whose posts are counted. A kind may have several
+	// limits (per week and per month); each applies.
 	Kind Kind `json:"kind"`
-	// Per is the calendar period counted in, in the plan's calendar: day,
-	// week (from the calendar's week start), month, quarter or year.
+	// Per is the period: "day", "week", "month", "quarter" or "year" of
+	// the plan's calendar (its zone, and its week start for weeks). A
+	// post is counted in the period its day falls in.
 	Per qun.Grain `json:"per"`
-	// Max is the most posts of the kind in one period; 0 allows none.
+	// Max is the most posts of the kind in one period, counting the
+	// published posts (all of the period, even those after the slot
+	// being filled) and those already placed. It must not be negative;
+	// 0 places none of the kind, and is not "no limit".
 	Max int `json:"max"`
 }
 
@@ -116,15 +152,17 @@ type PeriodLimit struct {
 type Mix struct {
 	// WindowDays is the length of the rolling window shares are counted
 	// over, in calendar days ending on the day of the post.
-	// At least 1 when Shares are given.
 	WindowDays int `json:"window_days,omitempty"`
-	// Shares are the kinds' target and maximum shares over the window.
+	// Shares are the kinds' target and maximum shares of the posts in
+	// the window; a kind with none has no maximum. When Shares are given,
+	// WindowDays must be at least 1.
 	Shares []Share `json:"shares,omitempty"`
 	// KindGap and TopicGap are the least time between two posts of the
-	// same kind, or sharing a topic; zero for none.
+	// same kind, or sharing a topic.
 	KindGap  qun.Duration `json:"kind_gap,omitzero"`
 	TopicGap qun.Duration `json:"topic_gap,omitzero"`
-	// Limits cap the posts of a kind per calendar period.
+	// Limits cap the posts of a kind per calendar period ("no two
+	// promotions in a week"); all of them apply.
 	Limits []PeriodLimit `json:"limits,omitempty"`
 }
 
@@ -134,23 +172,33 @@ type Mix struct {
 // 1 (or 0, unset) changes nothing. Items whose topics include the
 // holiday's name go first that day.
 type Holiday struct {
-	// Date is the holiday's day in the plan's calendar.
+	// Date is the holiday, a day of the plan's calendar, "2026-10-01" in
+	// JSON. When two holidays share a date, the later in the list is the
+	// one used.
 	Date qun.Date `json:"date"`
-	// Name names it in posts ("双十一", "Christmas"), and is the topic
-	// that puts an item first on the day.
+	// Name names the holiday in [Post.Holiday] and the reasons, and is
+	// the topic that puts an item first that day (see [Item.Topics]). It
+	// may be empty, when it puts no item first.
 	Name string `json:"name"`
-	// Multiplier scales the day's posts, from 0 to 100, as described
-	// above.
+	// Multiplier scales the number of the day's posts, from 0 to 100:
+	// the day's regular slot occurrences times Multiplier, rounded to the
+	// nearest whole number (halves away from zero). Above 1 the extra
+	// posts come from holiday slots; below 1 the latest occurrences are
+	// left empty, with the holiday as their reason; 0 (unset) and 1 change
+	// nothing. To post nothing on a day, make it a blackout.
 	Multiplier float64 `json:"multiplier,omitempty"`
 }
 
 // Season is a theme for some months: items whose topics include the theme
 // go first in them.
 type Season struct {
-	// Months are the months of the theme, 1 to 12.
+	// Months are the months of the season, 1 to 12 (in JSON, numbers:
+	// [12,1,2]), read from each slot's day in the plan's calendar. A
+	// month in two seasons takes the first one's theme.
 	Months []time.Month `json:"months"`
-	// Theme is the topic that puts an item first in those months;
-	// required.
+	// Theme is the topic that puts an item first in those months (see
+	// [Item.Topics]), and is reported in [Post.Theme]. It must not be
+	// empty.
 	Theme string `json:"theme"`
 }
 
@@ -158,18 +206,28 @@ type Season struct {
 // seasons and blackout dates, in a calendar (the community's zone and week
 // start). It compiles into a [Planner].
 type Plan struct {
-	// Calendar is the community's zone and week start: slots recur on
-	// its clock, and days, weeks and windows are counted in it.
+	// Calendar is the community's calendar: the zone in which each slot
+	// occurrence's day is read (for holidays, blackouts, seasons, item
+	// dates and the mix window), whose periods, with its week start,
+	// the period limits count, and in which [Post.At] is given. The zero
+	// Calendar is UTC with weeks beginning on Sunday.
 	Calendar qun.Calendar `json:"calendar"`
-	// Slots are the recurring places for posts; at least one.
+	// Slots are the recurring places for posts; there must be at least
+	// one. Occurrences of two slots at the same instant are filled in
+	// the order of the slots here.
 	Slots []Slot `json:"slots"`
-	// Mix is the rules that keep the content varied.
+	// Mix holds the rules that keep the content varied; the zero Mix has
+	// none, so any item that fits a slot's kinds and segment and its own
+	// dates may fill it.
 	Mix Mix `json:"mix"`
-	// Holidays are the days the host marks, with their multipliers.
+	// Holidays are the host's holiday calendar: the days whose cadence
+	// changes and whose name puts items first.
 	Holidays []Holiday `json:"holidays,omitempty"`
 	// Seasons are the themes by month.
 	Seasons []Season `json:"seasons,omitempty"`
-	// Blackouts are days on which nothing is posted.
+	// Blackouts are days of the plan's calendar on which nothing is
+	// posted: each slot occurrence on one is left empty with the reason
+	// "blackout date", and holiday slots are not used on it.
 	Blackouts []qun.Date `json:"blackouts,omitempty"`
 }
 
@@ -278,52 +336,72 @@ func (p Plan) Compile() (*Planner, error) {
 }
 
 // Post is one item in one slot, and why it was chosen.
+//
+// As [FillParams.Published] history, only At, Kind and Topics are read.
 type Post struct {
-	// Slot is the name of the slot filled.
+	// Slot is the [Slot.Name] of the slot filled.
 	Slot string `json:"slot"`
-	// At is the slot's occurrence, in the plan's zone.
+	// At is the slot occurrence's instant, given in the plan calendar's
+	// zone.
 	At time.Time `json:"at"`
-	// Item is the ID of the item placed, and Kind and Topics are its.
-	Item   string   `json:"item"`
-	Kind   Kind     `json:"kind"`
+	// Item is the [Item.ID] of the item placed.
+	Item string `json:"item"`
+	// Kind is the item's kind.
+	Kind Kind `json:"kind"`
+	// Topics are the item's topics (the same slice as the item's).
 	Topics []string `json:"topics,omitempty"`
-	// Theme is the season's theme on the day, if any, and Holiday the
-	// holiday's name.
-	Theme   string `json:"theme,omitempty"`
+	// Theme is the season theme of the post's month, "" when there is
+	// none; it is set whether or not the item has the theme among its
+	// topics.
+	Theme string `json:"theme,omitempty"`
+	// Holiday is the name of the post's day's holiday, "" when there is
+	// none; like Theme, it is set whether or not the item has it as a
+	// topic.
 	Holiday string `json:"holiday,omitempty"`
-	// Why says, in a sentence, why this item went first.
+	// Why explains the choice, reasons parted by "; ": the holiday or
+	// season theme that put the item first, if one did; the kind's
+	// posts in the window against its target, if it has a [Share]; and
+	// the item's position in the backlog, from 1.
 	Why string `json:"why,omitempty"`
 }
 
 // EmptySlot is a slot occurrence left empty, and why.
 type EmptySlot struct {
-	// Slot is the slot's name, and At the occurrence left empty.
-	Slot string    `json:"slot"`
-	At   time.Time `json:"at"`
-	// Reason says why no item fitted: the reasons the items were
-	// refused, by how many.
+	// Slot is the [Slot.Name] of the slot left empty.
+	Slot string `json:"slot"`
+	// At is the occurrence's instant, given in the zone of the slot's
+	// recurrence (not converted to the plan calendar's, as [Post.At] is).
+	At time.Time `json:"at"`
+	// Reason says why: "blackout date 2026-10-01", "holiday National Day
+	// runs at ×0.5 cadence", "no item left in the backlog", or "no item
+	// fits" with the count of items refused for each reason, "(2
+	// expired, 1 wrong kind)".
 	Reason string `json:"reason"`
 }
 
 // Unscheduled is a backlog item left out, and why.
 type Unscheduled struct {
-	// Item is the item's ID.
+	// Item is the [Item.ID] of the item left out.
 	Item string `json:"item"`
-	// Reason is why it was left out: the last rule that refused it (one
-	// about the item rather than the slot, when there is one), that every
-	// slot it fitted went to another item, or that no slot was open.
+	// Reason says why: the last rule about the item that refused it
+	// ("expired: not after 2026-11-30", "share limit: ...", "period
+	// limit: ..."); else "outranked: ..." when it fit some slot that
+	// another item won; else the last slot that refused its kind or
+	// segment ("wrong kind: ..."); or "no slot was open for it" when the
+	// span had no open slot occurrence (none, or only ones a blackout or
+	// a holiday's lower cadence closed).
 	Reason string `json:"reason"`
 }
 
 // Filled is a filled plan: the posts in time order, the slots left empty
 // and the items left out, each with its reason.
 type Filled struct {
-	// Posts are the filled slots, in time order.
+	// Posts are the posts placed, in time order; posts at the same
+	// instant are in the order of their slots in the plan.
 	Posts []Post `json:"posts"`
-	// Empty are the occurrences no item fitted, in time order.
+	// Empty are the slot occurrences left empty, in time order.
 	Empty []EmptySlot `json:"empty,omitempty"`
-	// Unscheduled are the backlog's items that were not placed, in
-	// backlog order.
+	// Unscheduled are the backlog items not placed, in backlog order.
 	Unscheduled []Unscheduled `json:"unscheduled,omitempty"`
 }
 

@@ -24,9 +24,12 @@ import (
 // The zero QuietHours (Start equal to End) is no window at all. Its JSON
 // form is {"start":"22:00","end":"08:00"}.
 type QuietHours struct {
-	// Start is when the window opens, included.
+	// Start is the first minute inside the window, on the member's
+	// clock: "22:00".
 	Start Clock `json:"start"`
-	// End is when it closes, excluded: held sends go out then.
+	// End is the first minute after the window, when held sends go:
+	// "08:00". An End before Start makes the window cross midnight; an
+	// End equal to Start makes no window (not a whole day).
 	End Clock `json:"end"`
 }
 

@@ -52,16 +52,24 @@ func (p Policy) Validate() error {
 // time delivery). With BestTime, the recurrence gives the days and each
 // member's best hour the time.
 type Message struct {
-	// ID names the message in decisions; required.
+	// ID names the message in its [Decision]s, and with the member and
+	// the occurrence makes a send's identity. It must not be empty.
 	ID string `json:"id"`
-	// Channel is the channel it goes out on, as caps and quotas name
-	// channels; required.
+	// Channel is the channel the message goes out on ("wechat", "app",
+	// "sms"), the host's own name, matched exactly by [Cap.Channel] and
+	// [Quota.Channel]. It must not be empty.
 	Channel string `json:"channel"`
-	// When is its recurrence: its wall readings (start, added and
-	// excluded dates, UNTIL) are taken on each member's clock.
+	// When is the message's recurrence, in its own zone. For each member
+	// it is read on the member's clock: its start, added and excluded
+	// dates and UNTIL keep their wall clock readings in the member's zone
+	// (see the package doc). In JSON it is the recurrence's text,
+	// "DTSTART;TZID=Asia/Shanghai:20261123T062000\nRRULE:FREQ=DAILY".
 	When rrule.Recurrence `json:"when"`
-	// BestTime sends each occurrence's day at the member's best hour
-	// instead of the recurrence's time of day.
+	// BestTime, if set, sends at each member's best hour ([Policy]'s
+	// BestTime estimate for the weekday) on each day the recurrence
+	// occurs on the member's clock, instead of at the occurrence's time
+	// of day: one send per member per day, however often the recurrence
+	// occurs that day. The best hour may come before the occurrence.
 	BestTime bool `json:"best_time,omitempty"`
 }
 
@@ -82,26 +90,32 @@ func (m Message) Validate() error {
 // Member is who a send goes to: an ID, a time zone, and optionally an
 // activity profile and the key of a segment profile to smooth it toward.
 type Member struct {
-	// ID is the member.
+	// ID is the member's key in the [Ledger]: caps count the sends
+	// recorded under it. Planning does not validate it.
 	ID qun.MemberID
-	// Zone is the member's time zone; the zero Zone is UTC.
+	// Zone is the member's time zone: the clock on which the message's
+	// recurrence, quiet hours, cap periods and the best time's weekday
+	// and hour are read. The zero Zone is UTC.
 	Zone qun.Zone
-	// Activity is the member's hour-of-week activity, for best times;
-	// nil for none.
+	// Activity is the member's hour-of-week activity, counted on the
+	// member's clock (see [HourProfile.Add]); nil is no history. Only
+	// best-time messages read it.
 	Activity *HourProfile
-	// Segment names the segment profile in [Profiles] that the member's
-	// best time is smoothed toward; empty, a name Profiles does not hold,
-	// or a profile of fewer than [BestTime.MinEvents] events smooths
-	// toward the community's.
+	// Segment is the key of the member's segment in [Profiles.Segments],
+	// the profile the best time is smoothed toward. It is looked up as is,
+	// "" too; with no profile there, or one with less than
+	// [BestTime.MinEvents] of activity, the community's is used.
 	Segment string
 }
 
 // Profiles are the activity profiles best times are smoothed toward: one
 // per segment, keyed as [Member.Segment] names them, and the community's.
 type Profiles struct {
-	// Community is the community's hour-of-week activity; nil for none.
+	// Community is the whole community's activity profile, smoothed
+	// toward when a member's segment has no usable one; nil is none.
 	Community *HourProfile
-	// Segments are the segments' profiles, by name.
+	// Segments are the segments' activity profiles, keyed by
+	// [Member.Segment]; a nil map or a nil profile is none.
 	Segments map[string]*HourProfile
 }
 
@@ -133,10 +147,11 @@ func (r Refusal) String() string {
 // Decision is one send, planned: when it was due, when it goes out, or
 // why it does not. It is a value; the host delivers and records it.
 type Decision struct {
-	// Member is who the send is for, Message the message's ID and
-	// Channel its channel.
-	Member  qun.MemberID
+	// Member is the [Member.ID] the send is for.
+	Member qun.MemberID
+	// Message is the [Message.ID] of the message sent.
 	Message string
+	// Channel is the message's channel.
 	Channel string
 	// Due is when the recurrence (or the best time) wanted the send.
 	Due time.Time

@@ -15,12 +15,16 @@ import (
 // day. Offsets are calendar days in the timeline's zone, so a phase stays
 // at its time of day across a DST change.
 type Phase struct {
-	// Name names the phase ("announce", "warm-up"); required.
+	// Name names the phase in its [Task]: "announce", "live". It must
+	// not be empty; names need not be distinct.
 	Name string `json:"name"`
-	// Days is the phase's offset in calendar days from the event day,
-	// within ±366: negative before it, 0 on it, positive after.
+	// Days is the phase's offset from the event day in calendar days:
+	// negative before, 0 on the day, positive after. It must be within
+	// 366 days either way.
 	Days int `json:"days"`
-	// At is the phase's time of day on the timeline's clock.
+	// At is the phase's time of day in the zone passed to
+	// [Timeline.Tasks], "20:00" in JSON. A time a DST change skips is read as
+	// [qun.Date.At] reads it (02:30 on a spring-forward night is 03:30).
 	At Clock `json:"at"`
 }
 
@@ -29,9 +33,10 @@ type Phase struct {
 // execution, review and follow-up, each with its lead time;
 // [LaunchTimeline] is the usual one.
 type Timeline struct {
-	// Name names the timeline.
+	// Name names the timeline in errors: "launch". It may be empty.
 	Name string `json:"name"`
-	// Phases are its phases, in any order: tasks come out in time order.
+	// Phases are the steps, at least one, in any order: tasks come out
+	// in time order.
 	Phases []Phase `json:"phases"`
 }
 
@@ -74,13 +79,13 @@ func (tl Timeline) Validate() error {
 
 // Task is a phase of a timeline, dated.
 type Task struct {
-	// Phase is the phase's name.
+	// Phase is the [Phase.Name] of the phase.
 	Phase string `json:"phase"`
-	// Date is the task's day in the zone, and At its instant: the phase's
-	// time of day on that date, read as [qun.Date.At] reads one a DST
-	// change skips or repeats.
-	Date qun.Date  `json:"date"`
-	At   time.Time `json:"at"`
+	// Date is the task's day: the event day plus the phase's Days.
+	Date qun.Date `json:"date"`
+	// At is the instant the task is due: the phase's time of day on Date
+	// in the zone passed to [Timeline.Tasks], and given in that zone.
+	At time.Time `json:"at"`
 }
 
 // Tasks dates the timeline's phases for an event on day, in zone, in time

@@ -12,9 +12,11 @@ import (
 // second, with no time zone. A recurrence starts at a DateTime in its zone,
 // and expands in DateTimes before each becomes an instant.
 type DateTime struct {
-	// Date is the calendar date.
+	// Date is the calendar date, in the years 0001 to 9999 for a valid
+	// DateTime. The zero Date makes the zero DateTime invalid.
 	Date qun.Date
-	// Hour (0 to 23), Minute and Second (0 to 59) are the time of day.
+	// Hour (0 to 23), Minute (0 to 59) and Second (0 to 59) are the time
+	// of day. There is no second 60: Go's time has no leap seconds.
 	Hour, Minute, Second int
 }
 

@@ -96,10 +96,14 @@ func (d Day) String() string {
 // ordinal N within the month or year, so {N: -1, Day: FR} is "-1FR", the
 // last Friday. N is 0 for every such day ("FR").
 type Weekday struct {
-	// N is the ordinal: 1 to 53 counts from the first such day of the
-	// month or year, −1 to −53 from the last, and 0 means every one.
+	// N is the ordinal: 1 for the first such day, 2 for the second, -1
+	// for the last, within the month (in a MONTHLY rule, or a YEARLY one
+	// with BYMONTH) or the year (in a YEARLY rule without BYMONTH). 0 is
+	// every such day. It is -53 to 53, and may be other than 0 only in a
+	// MONTHLY rule, or a YEARLY rule without BYWEEKNO. An ordinal past the
+	// days there are (5MO in a month of four Mondays) selects none.
 	N int
-	// Day is the day of the week.
+	// Day is the day of the week, MO to SU; the zero Day is refused.
 	Day Day
 }
 
