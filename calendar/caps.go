@@ -11,7 +11,7 @@ import (
 
 // Cap limits how many messages one member receives: on one channel, or on
 // all channels together when Channel is empty; at most Limit per calendar
-// period in the member's own zone (Per: a day, a week, a month), or at most
+// period in the member's own zone (Per: a day, week, month, quarter or year), or at most
 // Limit within any rolling window of elapsed time (Window: "7d"). Exactly
 // one of Per and Window is set.
 //

@@ -369,8 +369,8 @@ type Post struct {
 type EmptySlot struct {
 	// Slot is the [Slot.Name] of the slot left empty.
 	Slot string `json:"slot"`
-	// At is the occurrence's instant, given in the zone of the slot's
-	// recurrence (not converted to the plan calendar's, as [Post.At] is).
+	// At is the occurrence's instant, in the plan calendar's zone, as
+	// [Post.At] is.
 	At time.Time `json:"at"`
 	// Reason says why: "blackout date 2026-10-01", "holiday National Day
 	// runs at ×0.5 cadence", "no item left in the backlog", or "no item
@@ -479,7 +479,7 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 		i = j
 		if blackout[day] {
 			for _, st := range today {
-				res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at, "blackout date " + day.String()})
+				res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at.In(loc), "blackout date " + day.String()})
 			}
 			continue
 		}
@@ -492,7 +492,7 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 		keep := min(target, len(today))
 		active = append(active, today[:keep]...)
 		for _, st := range today[keep:] {
-			res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at,
+			res.Empty = append(res.Empty, EmptySlot{p.Slots[st.slot].Name, st.at.In(loc),
 				fmt.Sprintf("holiday %s runs at ×%g cadence", h.Name, h.Multiplier)})
 		}
 		for _, st := range extra {
@@ -541,7 +541,7 @@ func (pl *Planner) Fill(fp FillParams) (Filled, error) {
 			}
 		}
 		if best < 0 {
-			res.Empty = append(res.Empty, EmptySlot{slot.Name, occ.at, emptyReason(rejects)})
+			res.Empty = append(res.Empty, EmptySlot{slot.Name, occ.at.In(loc), emptyReason(rejects)})
 			continue
 		}
 		it := fp.Backlog[best]

@@ -487,3 +487,21 @@ func TestFillShareLaterWindow(t *testing.T) {
 	// The promotion was one post in three when it went (at most 0.4);
 	// the window from 11-25 to 11-27 holds it and one news post: a half.
 }
+
+// Posts and empty slots give their instants in the plan's zone, whatever
+// the zone of the slot's recurrence.
+func TestFillReportsInThePlansZone(t *testing.T) {
+	p := dailyPlan(t)
+	p.Slots[0].When = mustRec(t, "DTSTART:20261123T120000Z\nRRULE:FREQ=DAILY") // 20:00 in Shanghai
+	p.Blackouts = []qun.Date{{Year: 2026, Month: 11, Day: 24}}
+	res := fill(t, p, []Item{{ID: "a", Kind: News}}, 2)
+	if len(res.Posts) != 1 || len(res.Empty) != 1 {
+		t.Fatalf("%d posts and %d empty slots, want 1 and 1", len(res.Posts), len(res.Empty))
+	}
+	loc := p.Calendar.Location()
+	for _, at := range []time.Time{res.Posts[0].At, res.Empty[0].At} {
+		if at.Location() != loc || at.Hour() != 20 {
+			t.Errorf("%v: want 20:00 in %v", at, loc)
+		}
+	}
+}
