@@ -11,9 +11,9 @@ import (
 
 // Cap limits how many messages one member receives: on one channel, or on
 // all channels together when Channel is empty; at most Limit per calendar
-// period in the member's own zone (Per: a day, week, month, quarter or year), or at most
-// Limit within any rolling window of elapsed time (Window: "7d"). Exactly
-// one of Per and Window is set.
+// period in the member's own zone (Per: a day, week, month, quarter or
+// year), or at most Limit within any rolling window of elapsed time
+// (Window: "7d"). Exactly one of Per and Window is set.
 //
 // These are Braze's global frequency caps (braze.com/docs/user_guide/
 // messaging/messaging_fundamentals/frequency_capping): counted across every
