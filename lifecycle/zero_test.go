@@ -3,15 +3,14 @@ package lifecycle_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/internal/sweep"
 	"github.com/qunkit/qun/lifecycle"
 	"github.com/shopspring/decimal"
 )
@@ -22,77 +21,24 @@ import (
 // floats, extreme counts and times, and names it does not know. None may
 // panic or hang; each returns what its doc comment promises.
 
-// sweepLimit is how long one case may run before it counts as a hang.
-const sweepLimit = 5 * time.Second
-
-// A sweepCase calls an entry point with one awkward input and checks the
-// documented result.
-type sweepCase struct {
-	name string
-	run  func(t *testing.T)
-}
-
-// sweep runs each case in a goroutine of its own, and fails it if it
-// panics or is still running after sweepLimit.
-func sweep(t *testing.T, cases []sweepCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			done := make(chan string, 1)
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						done <- fmt.Sprintf("%v\n%s", p, debug.Stack())
-						return
-					}
-					done <- ""
-				}()
-				c.run(t)
-			}()
-			select {
-			case msg := <-done:
-				if msg != "" {
-					t.Fatalf("panicked: %s", msg)
-				}
-			case <-time.After(sweepLimit):
-				t.Fatalf("still running after %v: it hangs", sweepLimit)
-			}
-		})
-	}
-}
-
-// wantInvalid fails t unless err refuses the input as invalid.
-func wantInvalid(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, qun.ErrInvalid) {
-		t.Errorf("error %v, want one matching qun.ErrInvalid", err)
-	}
-}
-
-var (
-	yearOne  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
-	year9999 = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-	nowSweep = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-)
-
 func TestZeroSweepMachine(t *testing.T) {
 	type zm = lifecycle.Machine[string, string, int]
 	notMade := func(t *testing.T, err error) {
 		t.Helper()
-		wantInvalid(t, err)
+		sweep.WantInvalid(t, err)
 		if !errors.Is(err, lifecycle.ErrUnknownState) {
 			t.Errorf("error %v, want one matching ErrUnknownState", err)
 		}
 	}
-	sweep(t, []sweepCase{
-		{"NewMachine/zero definition", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "NewMachine/zero definition", Run: func(t *testing.T) {
 			m, err := lifecycle.NewMachine(lifecycle.Definition[string, string, int]{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			if m != nil {
 				t.Error("made a machine of nothing")
 			}
 		}},
-		{"NewMachine/nil guard and missing guards map", func(t *testing.T) {
+		{Name: "NewMachine/nil guard and missing guards map", Run: func(t *testing.T) {
 			def := lifecycle.Definition[string, string, int]{
 				Initial:     "a",
 				States:      []lifecycle.StateSpec[string]{{State: "a"}, {State: "b", Final: true}},
@@ -100,27 +46,27 @@ func TestZeroSweepMachine(t *testing.T) {
 				Transitions: []lifecycle.TransitionSpec[string, string]{{From: "a", To: "b", On: "go", Guards: []string{"g"}}},
 			}
 			_, err := lifecycle.NewMachine(def)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			def.Guards = map[string]lifecycle.Guard[int]{"g": nil}
 			_, err = lifecycle.NewMachine(def)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Fire/zero Machine", func(t *testing.T) {
+		{Name: "Fire/zero Machine", Run: func(t *testing.T) {
 			var m zm
-			_, err := m.Fire("a", "b", 0, nowSweep)
+			_, err := m.Fire("a", "b", 0, sweep.Now)
 			notMade(t, err)
 		}},
-		{"Step/zero Machine", func(t *testing.T) {
+		{Name: "Step/zero Machine", Run: func(t *testing.T) {
 			var m zm
-			_, ok, err := m.Step("a", 0, nowSweep)
+			_, ok, err := m.Step("a", 0, sweep.Now)
 			notMade(t, err)
 			if ok {
 				t.Error("stepped")
 			}
 		}},
-		{"Settle/zero Machine", func(t *testing.T) {
+		{Name: "Settle/zero Machine", Run: func(t *testing.T) {
 			var m zm
-			trs, err := m.Settle("a", 0, nowSweep)
+			trs, err := m.Settle("a", 0, sweep.Now)
 			notMade(t, err)
 			if errors.Is(err, lifecycle.ErrCycle) || err == nil || !strings.Contains(err.Error(), "not made with NewMachine") {
 				t.Errorf("Settle of the zero Machine = %v, want an error saying it was not made with NewMachine", err)
@@ -129,14 +75,14 @@ func TestZeroSweepMachine(t *testing.T) {
 				t.Errorf("transitions %v", trs)
 			}
 		}},
-		{"Replay/zero Machine", func(t *testing.T) {
+		{Name: "Replay/zero Machine", Run: func(t *testing.T) {
 			var m zm
 			_, err := m.Replay("a", nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"accessors/zero Machine", func(t *testing.T) {
+		{Name: "accessors/zero Machine", Run: func(t *testing.T) {
 			var m zm
-			if m.Permits("a", "b", 0, nowSweep) || m.Has("a") || m.IsFinal("a") || m.Initial() != "" ||
+			if m.Permits("a", "b", 0, sweep.Now) || m.Has("a") || m.IsFinal("a") || m.Initial() != "" ||
 				len(m.States()) != 0 || len(m.Triggers()) != 0 {
 				t.Error("the zero Machine has something")
 			}
@@ -144,38 +90,38 @@ func TestZeroSweepMachine(t *testing.T) {
 				t.Error("no diagram headers")
 			}
 		}},
-		{"Fire/unknown state and trigger, far times", func(t *testing.T) {
+		{Name: "Fire/unknown state and trigger, far times", Run: func(t *testing.T) {
 			m := clubMachine(t)
-			_, err := m.Fire("nowhere", "join", clubCtx{}, year9999)
-			wantInvalid(t, err)
-			_, err = m.Fire("visitor", "fly", clubCtx{}, yearOne)
-			wantInvalid(t, err)
+			_, err := m.Fire("nowhere", "join", clubCtx{}, sweep.Year9999)
+			sweep.WantInvalid(t, err)
+			_, err = m.Fire("visitor", "fly", clubCtx{}, sweep.YearOne)
+			sweep.WantInvalid(t, err)
 			tr, err := m.Fire("visitor", "join", clubCtx{}, time.Time{})
 			if err != nil || tr.To != "trial" {
 				t.Errorf("Fire at the zero time = %v, %v", tr, err)
 			}
 		}},
-		{"Settle and Step/unknown state", func(t *testing.T) {
+		{Name: "Settle and Step/unknown state", Run: func(t *testing.T) {
 			m := clubMachine(t)
-			_, err := m.Settle("nowhere", clubCtx{}, nowSweep)
-			wantInvalid(t, err)
-			_, _, err = m.Step("nowhere", clubCtx{}, nowSweep)
-			wantInvalid(t, err)
+			_, err := m.Settle("nowhere", clubCtx{}, sweep.Now)
+			sweep.WantInvalid(t, err)
+			_, _, err = m.Step("nowhere", clubCtx{}, sweep.Now)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Replay/nil, unknown and backwards", func(t *testing.T) {
+		{Name: "Replay/nil, unknown and backwards", Run: func(t *testing.T) {
 			m := clubMachine(t)
 			if s, err := m.Replay("visitor", nil); err != nil || s != "visitor" {
 				t.Errorf("Replay(nil) = %v, %v", s, err)
 			}
 			_, err := m.Replay("visitor", []lifecycle.Record[clubState, clubTrigger]{{From: "visitor", To: "nowhere", Trigger: "join"}})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = m.Replay("visitor", []lifecycle.Record[clubState, clubTrigger]{
-				{From: "visitor", To: "trial", Trigger: "join", At: year9999},
-				{From: "trial", To: "trial", Trigger: "pay", At: yearOne},
+				{From: "visitor", To: "trial", Trigger: "join", At: sweep.Year9999},
+				{From: "trial", To: "trial", Trigger: "pay", At: sweep.YearOne},
 			})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"errors/zero values", func(t *testing.T) {
+		{Name: "errors/zero values", Run: func(t *testing.T) {
 			var g lifecycle.GuardError[string, string]
 			var c lifecycle.CycleError[string]
 			if g.Error() == "" || c.Error() == "" {
@@ -199,65 +145,65 @@ func TestZeroSweepMembers(t *testing.T) {
 	}
 	local := lifecycle.DefaultMemberRules()
 	local.LocalDays = true
-	sweep(t, []sweepCase{
-		{"NewClassifier/zero rules", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "NewClassifier/zero rules", Run: func(t *testing.T) {
 			c, err := lifecycle.NewClassifier(lifecycle.MemberRules{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			if c != nil {
 				t.Error("compiled zero rules")
 			}
 		}},
-		{"NewClassifier/extreme windows", func(t *testing.T) {
+		{Name: "NewClassifier/extreme windows", Run: func(t *testing.T) {
 			r := lifecycle.MemberRules{NewFor: math.MaxInt64, SilentAfter: math.MaxInt64 - 1, ChurnedAfter: math.MaxInt64, RecalledFor: math.MaxInt64}
 			c := classifier(t, r)
-			if s := c.Classify(lifecycle.Facts{Joined: yearOne}, year9999); !s.IsValid() {
+			if s := c.Classify(lifecycle.Facts{Joined: sweep.YearOne}, sweep.Year9999); !s.IsValid() {
 				t.Errorf("Classify = %v", s)
 			}
 			days := lifecycle.MemberRules{NewFor: qun.Days(100000), SilentAfter: qun.Days(100000), ChurnedAfter: qun.Days(106000), RecalledFor: qun.Days(100000), LocalDays: true}
 			c = classifier(t, days)
-			if s := c.Classify(lifecycle.Facts{Joined: year9999}, yearOne); !s.IsValid() {
+			if s := c.Classify(lifecycle.Facts{Joined: sweep.Year9999}, sweep.YearOne); !s.IsValid() {
 				t.Errorf("Classify = %v", s)
 			}
 		}},
-		{"Classify/zero Classifier", func(t *testing.T) {
+		{Name: "Classify/zero Classifier", Run: func(t *testing.T) {
 			var c lifecycle.Classifier
-			if s := c.Classify(lifecycle.Facts{Joined: nowSweep.AddDate(0, -1, 0), LastActive: nowSweep}, nowSweep); s != 0 {
+			if s := c.Classify(lifecycle.Facts{Joined: sweep.Now.AddDate(0, -1, 0), LastActive: sweep.Now}, sweep.Now); s != 0 {
 				t.Errorf("the zero Classifier classified a member %v, want 0 (unclassified)", s)
 			}
 			if c.Rules() != (lifecycle.MemberRules{}) {
 				t.Error("the zero Classifier has rules")
 			}
 		}},
-		{"ClassifyAll/zero Classifier", func(t *testing.T) {
+		{Name: "ClassifyAll/zero Classifier", Run: func(t *testing.T) {
 			var c lifecycle.Classifier
 			pop := lifecycle.Population{Joined: []int64{1}, LastActive: []int64{1}, State: []lifecycle.MemberState{0}}
-			dst, err := c.ClassifyAll(nil, pop, nowSweep)
-			wantInvalid(t, err)
+			dst, err := c.ClassifyAll(nil, pop, sweep.Now)
+			sweep.WantInvalid(t, err)
 			if len(dst) != 0 {
 				t.Errorf("changes %v", dst)
 			}
 		}},
-		{"Classify/zero and far facts", func(t *testing.T) {
+		{Name: "Classify/zero and far facts", Run: func(t *testing.T) {
 			c := classifier(t, lifecycle.DefaultMemberRules())
 			for _, f := range []lifecycle.Facts{
 				{},
-				{Joined: yearOne, LastActive: year9999, State: 99, Since: year9999},
-				{Joined: year9999, LastActive: yearOne, State: lifecycle.Resurrected},
+				{Joined: sweep.YearOne, LastActive: sweep.Year9999, State: 99, Since: sweep.Year9999},
+				{Joined: sweep.Year9999, LastActive: sweep.YearOne, State: lifecycle.Resurrected},
 			} {
-				for _, now := range []time.Time{{}, yearOne, year9999} {
+				for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 					if s := c.Classify(f, now); !s.IsValid() {
 						t.Errorf("Classify(%+v, %v) = %v", f, now, s)
 					}
 				}
 			}
 			lc := classifier(t, local)
-			if s := lc.Classify(lifecycle.Facts{Joined: yearOne, Location: time.FixedZone("x", -12*3600)}, year9999); !s.IsValid() {
+			if s := lc.Classify(lifecycle.Facts{Joined: sweep.YearOne, Location: time.FixedZone("x", -12*3600)}, sweep.Year9999); !s.IsValid() {
 				t.Errorf("Classify = %v", s)
 			}
 		}},
-		{"ClassifyAll/empty, extreme and mismatched columns", func(t *testing.T) {
+		{Name: "ClassifyAll/empty, extreme and mismatched columns", Run: func(t *testing.T) {
 			c := classifier(t, local)
-			dst, err := c.ClassifyAll(nil, lifecycle.Population{}, nowSweep)
+			dst, err := c.ClassifyAll(nil, lifecycle.Population{}, sweep.Now)
 			if err != nil || len(dst) != 0 || (lifecycle.Population{}).Len() != 0 {
 				t.Errorf("ClassifyAll(empty) = %v, %v", dst, err)
 			}
@@ -269,7 +215,7 @@ func TestZeroSweepMembers(t *testing.T) {
 				Zone:       []uint16{0, 1, 1, 0},
 				Zones:      []*time.Location{nil, time.FixedZone("y", 14*3600)},
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				dst, err := c.ClassifyAll(nil, pop, now)
 				if err != nil {
 					t.Fatal(err)
@@ -281,36 +227,36 @@ func TestZeroSweepMembers(t *testing.T) {
 				}
 			}
 			pop.Zone = []uint16{0, 5, 0, 0}
-			_, err = c.ClassifyAll(nil, pop, nowSweep)
-			wantInvalid(t, err)
+			_, err = c.ClassifyAll(nil, pop, sweep.Now)
+			sweep.WantInvalid(t, err)
 			pop.State = nil
-			_, err = c.ClassifyAll(nil, pop, nowSweep)
-			wantInvalid(t, err)
+			_, err = c.ClassifyAll(nil, pop, sweep.Now)
+			sweep.WantInvalid(t, err)
 		}},
-		{"MemberState/text", func(t *testing.T) {
+		{Name: "MemberState/text", Run: func(t *testing.T) {
 			_, err := lifecycle.ParseMemberState("")
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = lifecycle.MemberState(200).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var s lifecycle.MemberState
-			wantInvalid(t, s.UnmarshalText(nil))
+			sweep.WantInvalid(t, s.UnmarshalText(nil))
 			if lifecycle.MemberState(200).String() == "" || (lifecycle.MemberChange{}).String() == "" {
 				t.Error("an empty name")
 			}
 		}},
-		{"MemberRules/Validate extremes", func(t *testing.T) {
-			wantInvalid(t, lifecycle.MemberRules{NewFor: math.MinInt64, SilentAfter: -1, ChurnedAfter: math.MinInt64}.Validate())
+		{Name: "MemberRules/Validate extremes", Run: func(t *testing.T) {
+			sweep.WantInvalid(t, lifecycle.MemberRules{NewFor: math.MinInt64, SilentAfter: -1, ChurnedAfter: math.MinInt64}.Validate())
 		}},
 	})
 }
 
 func TestZeroSweepJourneyAndLadder(t *testing.T) {
-	extreme := lifecycle.JourneyFacts{Joined: yearOne, LastActive: year9999, ActiveDays: math.MaxInt64, Purchases: math.MaxInt64, Referrals: math.MaxInt64}
-	negative := lifecycle.JourneyFacts{Joined: year9999, LastActive: yearOne, ActiveDays: math.MinInt64, Purchases: -1, Referrals: -1}
-	sweep(t, []sweepCase{
-		{"Journey/zero bars and extreme facts", func(t *testing.T) {
+	extreme := lifecycle.JourneyFacts{Joined: sweep.YearOne, LastActive: sweep.Year9999, ActiveDays: math.MaxInt64, Purchases: math.MaxInt64, Referrals: math.MaxInt64}
+	negative := lifecycle.JourneyFacts{Joined: sweep.Year9999, LastActive: sweep.YearOne, ActiveDays: math.MinInt64, Purchases: -1, Referrals: -1}
+	sweep.Run(t, []sweep.Case{
+		{Name: "Journey/zero bars and extreme facts", Run: func(t *testing.T) {
 			var j lifecycle.Journey
-			wantInvalid(t, j.Validate())
+			sweep.WantInvalid(t, j.Validate())
 			if got := j.Reached(lifecycle.JourneyFacts{}); got != 0 {
 				t.Errorf("Reached(no facts) = %v", got)
 			}
@@ -328,7 +274,7 @@ func TestZeroSweepJourneyAndLadder(t *testing.T) {
 				t.Errorf("Top of negative purchases = %v", got)
 			}
 		}},
-		{"Journey.Funnel/nil and empty", func(t *testing.T) {
+		{Name: "Journey.Funnel/nil and empty", Run: func(t *testing.T) {
 			d := lifecycle.DefaultJourney()
 			if got := d.Funnel(nil); got != (lifecycle.JourneyFunnel{}) {
 				t.Errorf("Funnel(nil) = %v", got)
@@ -337,27 +283,27 @@ func TestZeroSweepJourneyAndLadder(t *testing.T) {
 				t.Errorf("Funnel(empty) = %v", got)
 			}
 		}},
-		{"Milestone/text", func(t *testing.T) {
+		{Name: "Milestone/text", Run: func(t *testing.T) {
 			_, err := lifecycle.Milestone(200).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var m lifecycle.Milestone
-			wantInvalid(t, m.UnmarshalText([]byte("x")))
+			sweep.WantInvalid(t, m.UnmarshalText([]byte("x")))
 			if lifecycle.Milestones(255).Has(200) {
 				t.Error("Has(200)")
 			}
 		}},
-		{"Ladder/zero and unknown", func(t *testing.T) {
+		{Name: "Ladder/zero and unknown", Run: func(t *testing.T) {
 			var l lifecycle.Ladder
-			wantInvalid(t, l.Validate())
+			sweep.WantInvalid(t, l.Validate())
 			if _, ok := l.RungOf(""); ok {
 				t.Error("the zero Ladder lists a product")
 			}
 			_, err := lifecycle.Rung(0).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var r lifecycle.Rung
-			wantInvalid(t, r.UnmarshalText(nil))
+			sweep.WantInvalid(t, r.UnmarshalText(nil))
 		}},
-		{"TrueFan/extreme counts", func(t *testing.T) {
+		{Name: "TrueFan/extreme counts", Run: func(t *testing.T) {
 			tf := lifecycle.DefaultTrueFan()
 			big := lifecycle.LadderFacts{FrontEnd: math.MaxInt64, Profit: math.MaxInt64, Premium: math.MaxInt64, Spend: decimal.New(1, 100)}
 			if !tf.IsTrueFan(big) {
@@ -374,7 +320,7 @@ func TestZeroSweepJourneyAndLadder(t *testing.T) {
 				t.Error("the zero TrueFan bar is met")
 			}
 		}},
-		{"TrueFan.Count/nil", func(t *testing.T) {
+		{Name: "TrueFan.Count/nil", Run: func(t *testing.T) {
 			if got := lifecycle.DefaultTrueFan().Count(nil); got != (lifecycle.LadderCounts{}) {
 				t.Errorf("Count(nil) = %v", got)
 			}
@@ -384,41 +330,41 @@ func TestZeroSweepJourneyAndLadder(t *testing.T) {
 
 func TestZeroSweepStages(t *testing.T) {
 	nan := math.NaN()
-	sweep(t, []sweepCase{
-		{"NewStageDetector/zero model", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "NewStageDetector/zero model", Run: func(t *testing.T) {
 			d, err := lifecycle.NewStageDetector(lifecycle.StageModel{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			if d != nil {
 				t.Error("made a detector of nothing")
 			}
-			wantInvalid(t, lifecycle.StageModel{}.Validate())
+			sweep.WantInvalid(t, lifecycle.StageModel{}.Validate())
 			if _, ok := (lifecycle.StageModel{}).Rule(qun.Growth); ok {
 				t.Error("the zero model has a rule")
 			}
 		}},
-		{"NewStageDetector/NaN and infinite thresholds", func(t *testing.T) {
+		{Name: "NewStageDetector/NaN and infinite thresholds", Run: func(t *testing.T) {
 			m := lifecycle.DefaultStageModel()
 			m.Stages[0].Entry = append(m.Stages[0].Entry, lifecycle.Threshold{Metric: lifecycle.MetricMembers, Op: qun.OpGTE, Value: nan})
 			m.Stages[1].Keep = append(m.Stages[1].Keep, lifecycle.Threshold{Metric: lifecycle.MetricMembers, Op: qun.OpGTE, Value: math.Inf(-1)})
 			_, err := lifecycle.NewStageDetector(m)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Observe/zero StageDetector", func(t *testing.T) {
+		{Name: "Observe/zero StageDetector", Run: func(t *testing.T) {
 			var d lifecycle.StageDetector
-			obs, err := d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: nowSweep})
-			wantInvalid(t, err)
+			obs, err := d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: sweep.Now})
+			sweep.WantInvalid(t, err)
 			if obs.Change != nil {
 				t.Error("a change")
 			}
 		}},
-		{"Timeline/zero StageDetector", func(t *testing.T) {
+		{Name: "Timeline/zero StageDetector", Run: func(t *testing.T) {
 			var d lifecycle.StageDetector
-			_, _, err := d.Timeline(lifecycle.StageState{}, []lifecycle.Snapshot{{At: nowSweep}})
-			wantInvalid(t, err)
+			_, _, err := d.Timeline(lifecycle.StageState{}, []lifecycle.Snapshot{{At: sweep.Now}})
+			sweep.WantInvalid(t, err)
 			_, _, err = d.Timeline(lifecycle.StageState{}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"diagrams and accessors/zero StageDetector", func(t *testing.T) {
+		{Name: "diagrams and accessors/zero StageDetector", Run: func(t *testing.T) {
 			var d lifecycle.StageDetector
 			if d.Mermaid() == "" || d.DOT() == "" {
 				t.Error("no diagram headers")
@@ -433,20 +379,20 @@ func TestZeroSweepStages(t *testing.T) {
 				t.Error("a model")
 			}
 		}},
-		{"Observe/NaN, far and unknown", func(t *testing.T) {
+		{Name: "Observe/NaN, far and unknown", Run: func(t *testing.T) {
 			d := defaultDetector(t)
-			_, err := d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: nowSweep, Stickiness: nan})
-			wantInvalid(t, err)
-			_, err = d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: nowSweep, InteractionRate: math.Inf(1)})
-			wantInvalid(t, err)
+			_, err := d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: sweep.Now, Stickiness: nan})
+			sweep.WantInvalid(t, err)
+			_, err = d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{At: sweep.Now, InteractionRate: math.Inf(1)})
+			sweep.WantInvalid(t, err)
 			_, err = d.Observe(lifecycle.StageState{}, lifecycle.Snapshot{})
-			wantInvalid(t, err)
-			_, err = d.Observe(lifecycle.StageState{Stage: 200, Last: yearOne}, lifecycle.Snapshot{At: nowSweep})
-			wantInvalid(t, err)
-			_, err = d.Observe(lifecycle.StageState{Stage: qun.Building, EntryHeld: lifecycle.StageRuns{math.MinInt, 0, 0, 0}}, lifecycle.Snapshot{At: nowSweep})
-			wantInvalid(t, err)
-			big := lifecycle.Snapshot{At: year9999, Members: math.MaxInt64, NetGrowth: math.MaxFloat64, ActiveGrowth: math.MaxFloat64, InteractionRate: math.MaxFloat64, Stickiness: 1, Retention: 1, CoreShare: 1, MemberShare: 1}
-			st := lifecycle.StageState{Stage: qun.Building, Since: yearOne, Last: yearOne, EntryHeld: lifecycle.StageRuns{math.MaxInt, math.MaxInt, math.MaxInt, math.MaxInt}, KeepFailed: lifecycle.StageRuns{math.MaxInt, math.MaxInt, math.MaxInt, math.MaxInt}}
+			sweep.WantInvalid(t, err)
+			_, err = d.Observe(lifecycle.StageState{Stage: 200, Last: sweep.YearOne}, lifecycle.Snapshot{At: sweep.Now})
+			sweep.WantInvalid(t, err)
+			_, err = d.Observe(lifecycle.StageState{Stage: qun.Building, EntryHeld: lifecycle.StageRuns{math.MinInt, 0, 0, 0}}, lifecycle.Snapshot{At: sweep.Now})
+			sweep.WantInvalid(t, err)
+			big := lifecycle.Snapshot{At: sweep.Year9999, Members: math.MaxInt64, NetGrowth: math.MaxFloat64, ActiveGrowth: math.MaxFloat64, InteractionRate: math.MaxFloat64, Stickiness: 1, Retention: 1, CoreShare: 1, MemberShare: 1}
+			st := lifecycle.StageState{Stage: qun.Building, Since: sweep.YearOne, Last: sweep.YearOne, EntryHeld: lifecycle.StageRuns{math.MaxInt, math.MaxInt, math.MaxInt, math.MaxInt}, KeepFailed: lifecycle.StageRuns{math.MaxInt, math.MaxInt, math.MaxInt, math.MaxInt}}
 			obs, err := d.Observe(st, big)
 			if err != nil {
 				t.Fatal(err)
@@ -454,35 +400,35 @@ func TestZeroSweepStages(t *testing.T) {
 			if !obs.State.Stage.IsValid() {
 				t.Errorf("stage %v", obs.State.Stage)
 			}
-			_, err = d.Observe(obs.State, lifecycle.Snapshot{At: yearOne})
-			wantInvalid(t, err)
+			_, err = d.Observe(obs.State, lifecycle.Snapshot{At: sweep.YearOne})
+			sweep.WantInvalid(t, err)
 		}},
-		{"Timeline/nil", func(t *testing.T) {
+		{Name: "Timeline/nil", Run: func(t *testing.T) {
 			d := defaultDetector(t)
 			changes, st, err := d.Timeline(lifecycle.StageState{}, nil)
 			if err != nil || changes != nil || st != (lifecycle.StageState{}) {
 				t.Errorf("Timeline(nil) = %v, %v, %v", changes, st, err)
 			}
 		}},
-		{"metrics and thresholds/zero, NaN and unknown", func(t *testing.T) {
+		{Name: "metrics and thresholds/zero, NaN and unknown", Run: func(t *testing.T) {
 			if v := (lifecycle.Snapshot{}).Value(0); !math.IsNaN(v) {
 				t.Errorf("Value(0) = %v", v)
 			}
 			if (lifecycle.Threshold{Op: qun.OpGTE}).Holds(nan) {
 				t.Error("NaN holds")
 			}
-			wantInvalid(t, lifecycle.Threshold{}.Validate())
+			sweep.WantInvalid(t, lifecycle.Threshold{}.Validate())
 			_, err := lifecycle.ParseMetric("")
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = lifecycle.Metric(0).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var m lifecycle.Metric
-			wantInvalid(t, m.UnmarshalText(nil))
+			sweep.WantInvalid(t, m.UnmarshalText(nil))
 			if (lifecycle.Threshold{}).String() == "" || (lifecycle.Check{}).String() == "" || (lifecycle.StageChange{}).Reason() == "" {
 				t.Error("an empty description")
 			}
 		}},
-		{"runs, cadence and playbook/zero and unknown", func(t *testing.T) {
+		{Name: "runs, cadence and playbook/zero and unknown", Run: func(t *testing.T) {
 			var r lifecycle.StageRuns
 			if r.Of(0) != 0 || r.Of(200) != 0 {
 				t.Error("runs of no stage")
@@ -490,10 +436,10 @@ func TestZeroSweepStages(t *testing.T) {
 			if _, err := (lifecycle.StageRuns{math.MinInt, math.MaxInt}).MarshalJSON(); err != nil {
 				t.Error(err)
 			}
-			wantInvalid(t, r.UnmarshalJSON([]byte(`{"nowhere":1}`)))
-			wantInvalid(t, r.UnmarshalJSON([]byte(`{"growth":-1}`)))
-			wantInvalid(t, lifecycle.Cadence{}.Validate())
-			wantInvalid(t, lifecycle.Cadence{Every: math.MinInt, Grain: 200}.Validate())
+			sweep.WantInvalid(t, r.UnmarshalJSON([]byte(`{"nowhere":1}`)))
+			sweep.WantInvalid(t, r.UnmarshalJSON([]byte(`{"growth":-1}`)))
+			sweep.WantInvalid(t, lifecycle.Cadence{}.Validate())
+			sweep.WantInvalid(t, lifecycle.Cadence{Every: math.MinInt, Grain: 200}.Validate())
 			if (lifecycle.Cadence{}).String() == "" {
 				t.Error("an empty cadence name")
 			}
@@ -503,11 +449,6 @@ func TestZeroSweepStages(t *testing.T) {
 		}},
 	})
 }
-
-// garbageJSON is text that no configuration or state reads: empty, the
-// wrong kind of value, an unknown field, a number beyond float64, cut
-// short, and nested far deeper than any real document.
-var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
 
 // TestZeroSweepJSON reads garbage into every type with a strict JSON form,
 // and validates the zero value of every type with a Validate method: no
@@ -531,27 +472,5 @@ func TestZeroSweepJSON(t *testing.T) {
 		lifecycle.StageModel{},
 		lifecycle.Threshold{},
 	}
-	sweep(t, []sweepCase{
-		{"UnmarshalJSON/garbage", func(t *testing.T) {
-			for _, d := range decoders {
-				for _, in := range garbageJSON {
-					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
-					}
-				}
-				for _, in := range []string{"null", "{}"} {
-					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
-					}
-				}
-			}
-		}},
-		{"Validate/zero values", func(t *testing.T) {
-			for _, v := range validators {
-				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
-					t.Errorf("%T{}.Validate() = %v", v, err)
-				}
-			}
-		}},
-	})
+	sweep.JSON(t, decoders, validators)
 }

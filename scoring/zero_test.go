@@ -3,16 +3,13 @@ package scoring_test
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
-	"runtime/debug"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/internal/sweep"
 	"github.com/qunkit/qun/scoring"
 )
 
@@ -22,65 +19,13 @@ import (
 // counts and times, and names it does not know. None may panic or hang;
 // each returns what its doc comment promises.
 
-// sweepLimit is how long one case may run before it counts as a hang.
-const sweepLimit = 5 * time.Second
-
-// A sweepCase calls an entry point with one awkward input and checks the
-// documented result.
-type sweepCase struct {
-	name string
-	run  func(t *testing.T)
-}
-
-// sweep runs each case in a goroutine of its own, and fails it if it
-// panics or is still running after sweepLimit.
-func sweep(t *testing.T, cases []sweepCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			done := make(chan string, 1)
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						done <- fmt.Sprintf("%v\n%s", p, debug.Stack())
-						return
-					}
-					done <- ""
-				}()
-				c.run(t)
-			}()
-			select {
-			case msg := <-done:
-				if msg != "" {
-					t.Fatalf("panicked: %s", msg)
-				}
-			case <-time.After(sweepLimit):
-				t.Fatalf("still running after %v: it hangs", sweepLimit)
-			}
-		})
-	}
-}
-
-// wantInvalid fails t unless err refuses the input as invalid.
-func wantInvalid(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, qun.ErrInvalid) {
-		t.Errorf("error %v, want one matching qun.ErrInvalid", err)
-	}
-}
-
-var (
-	yearOne  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
-	year9999 = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-	nowSweep = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	nan      = math.NaN()
-)
+var nan = math.NaN()
 
 // farEvents are events at the edges of time, for each kind of the weekly
 // rules.
 func farEvents() []qun.Event {
 	var out []qun.Event
-	for _, at := range []time.Time{yearOne, nowSweep, year9999} {
+	for _, at := range []time.Time{sweep.YearOne, sweep.Now, sweep.Year9999} {
 		for _, name := range []string{"post", "check_in", "like", "spam", "reply"} {
 			out = append(out, ev("far", name, at))
 		}
@@ -89,18 +34,18 @@ func farEvents() []qun.Event {
 }
 
 func TestZeroSweepEngagement(t *testing.T) {
-	post := ev("u", "post", nowSweep)
-	sweep(t, []sweepCase{
-		{"Compile/zero, NaN and infinite rules", func(t *testing.T) {
+	post := ev("u", "post", sweep.Now)
+	sweep.Run(t, []sweep.Case{
+		{Name: "Compile/zero, NaN and infinite rules", Run: func(t *testing.T) {
 			_, err := scoring.EngagementRules{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			r := weekly(qun.Calendar{})
 			r.Kinds[1].Weight = nan
 			r.Kinds[2].Weight = math.Inf(1)
 			_, err = r.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Compile/extreme half-life and cap", func(t *testing.T) {
+		{Name: "Compile/extreme half-life and cap", Run: func(t *testing.T) {
 			r := weekly(qun.Calendar{})
 			r.Decay.HalfLife = math.MaxInt64
 			r.Kinds[2].DailyCap = math.MaxInt64
@@ -109,38 +54,38 @@ func TestZeroSweepEngagement(t *testing.T) {
 			for _, e := range farEvents() {
 				m.Add(&s, e)
 			}
-			if v := m.Value(s, year9999); math.IsNaN(v) {
+			if v := m.Value(s, sweep.Year9999); math.IsNaN(v) {
 				t.Errorf("Value = %v", v)
 			}
 		}},
-		{"zero Engagement/Add, Merge, Value, Explain, Align", func(t *testing.T) {
+		{Name: "zero Engagement/Add, Merge, Value, Explain, Align", Run: func(t *testing.T) {
 			var m scoring.Engagement
 			var s scoring.Score
 			if c := m.Add(&s, post); c != (scoring.Credit{}) {
 				t.Errorf("Add = %+v", c)
 			}
 			m.Merge(&s, scoring.Score{Kinds: []scoring.KindScore{{Kind: "post", Count: 3}}})
-			if v := m.Value(s, nowSweep); v != 0 {
+			if v := m.Value(s, sweep.Now); v != 0 {
 				t.Errorf("Value = %v", v)
 			}
-			if terms := m.Explain(s, nowSweep); len(terms) != 0 {
+			if terms := m.Explain(s, sweep.Now); len(terms) != 0 {
 				t.Errorf("Explain = %v", terms)
 			}
 			if len(m.Align(s).Kinds) != 0 || len(m.Kinds()) != 0 || len(m.Rules().Kinds) != 0 {
 				t.Error("the zero Engagement has kinds")
 			}
 		}},
-		{"zero Engagement/ScoreEvents and ScoreTable", func(t *testing.T) {
+		{Name: "zero Engagement/ScoreEvents and ScoreTable", Run: func(t *testing.T) {
 			var m scoring.Engagement
-			_, err := m.ScoreEvents(slices.Values([]qun.Event{post}), nowSweep)
-			wantInvalid(t, err)
+			_, err := m.ScoreEvents(slices.Values([]qun.Event{post}), sweep.Now)
+			sweep.WantInvalid(t, err)
 			var tb scoring.Table
 			if err := tb.Append(post); err != nil {
 				t.Fatal(err)
 			}
-			wantInvalid(t, m.ScoreTable(&tb, nowSweep, new(scoring.Scores)))
+			sweep.WantInvalid(t, m.ScoreTable(&tb, sweep.Now, new(scoring.Scores)))
 		}},
-		{"Add and Merge/nil Score", func(t *testing.T) {
+		{Name: "Add and Merge/nil Score", Run: func(t *testing.T) {
 			m := mustCompile(t, weekly(qun.Calendar{}))
 			if c := m.Add(nil, post); c != (scoring.Credit{}) {
 				t.Errorf("Add(nil) = %+v, want no credit", c)
@@ -149,41 +94,41 @@ func TestZeroSweepEngagement(t *testing.T) {
 			m.Add(&s, post)
 			m.Merge(nil, s)
 		}},
-		{"Add, Value and Explain/far times and odd scores", func(t *testing.T) {
+		{Name: "Add, Value and Explain/far times and odd scores", Run: func(t *testing.T) {
 			m := mustCompile(t, weekly(qun.Calendar{Zone: shanghai}))
 			var s scoring.Score
 			for _, e := range farEvents() {
 				m.Add(&s, e)
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				if v := m.Value(s, now); math.IsNaN(v) || math.IsInf(v, 0) {
 					t.Errorf("Value at %v = %v", now, v)
 				}
 				m.Explain(s, now)
 			}
 			odd := scoring.Score{Late: -1, Kinds: []scoring.KindScore{
-				{Kind: "check_in", Count: math.MaxInt64, Open: scoring.OpenDay{Count: math.MinInt64, Credit: qun.Decayed{Value: nan, At: year9999}}},
+				{Kind: "check_in", Count: math.MaxInt64, Open: scoring.OpenDay{Count: math.MinInt64, Credit: qun.Decayed{Value: nan, At: sweep.Year9999}}},
 				{Kind: "nowhere", Count: -5},
 				{Kind: "like", Count: 1, Open: scoring.OpenDay{Count: math.MaxInt64, Day: qun.Date{Year: 9999, Month: 12, Day: 31}}},
 			}}
-			m.Value(odd, nowSweep)
-			m.Explain(odd, nowSweep)
+			m.Value(odd, sweep.Now)
+			m.Explain(odd, sweep.Now)
 			m.Merge(&s, odd)
-			m.Add(&odd, ev("u", "like", yearOne))
+			m.Add(&odd, ev("u", "like", sweep.YearOne))
 			if odd.At().IsZero() && s.At().IsZero() {
 				t.Error("no time")
 			}
 			odd.Clone()
 		}},
-		{"ScoreEvents/nil, empty and far", func(t *testing.T) {
+		{Name: "ScoreEvents/nil, empty and far", Run: func(t *testing.T) {
 			m := mustCompile(t, plainRules(qun.Calendar{}))
-			s, err := m.ScoreEvents(nil, nowSweep)
+			s, err := m.ScoreEvents(nil, sweep.Now)
 			if err != nil || s.Len() != 0 {
 				t.Errorf("ScoreEvents(nil) = %v, %v", s, err)
 			}
-			_, err = m.ScoreEvents(slices.Values(farEvents()), year9999)
-			wantInvalid(t, err)
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			_, err = m.ScoreEvents(slices.Values(farEvents()), sweep.Year9999)
+			sweep.WantInvalid(t, err)
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				s, err := m.ScoreEvents(slices.Values([]qun.Event{post}), now)
 				if err != nil {
 					t.Fatal(err)
@@ -195,25 +140,25 @@ func TestZeroSweepEngagement(t *testing.T) {
 				}
 			}
 		}},
-		{"ScoreTable/nil, empty, mismatched and out of range", func(t *testing.T) {
+		{Name: "ScoreTable/nil, empty, mismatched and out of range", Run: func(t *testing.T) {
 			m := mustCompile(t, plainRules(qun.Calendar{}))
-			wantInvalid(t, m.ScoreTable(nil, nowSweep, new(scoring.Scores)))
-			wantInvalid(t, m.ScoreTable(&scoring.Table{}, nowSweep, nil))
+			sweep.WantInvalid(t, m.ScoreTable(nil, sweep.Now, new(scoring.Scores)))
+			sweep.WantInvalid(t, m.ScoreTable(&scoring.Table{}, sweep.Now, nil))
 			var into scoring.Scores
-			if err := m.ScoreTable(&scoring.Table{}, nowSweep, &into); err != nil || into.Len() != 0 {
+			if err := m.ScoreTable(&scoring.Table{}, sweep.Now, &into); err != nil || into.Len() != 0 {
 				t.Errorf("ScoreTable(empty) = %v, %d", err, into.Len())
 			}
 			bad := &scoring.Table{Members: []qun.MemberID{"a"}, Names: []string{"post"}, Member: []uint32{0, 0}, Name: []uint32{0}, Time: []int64{1}}
-			wantInvalid(t, m.ScoreTable(bad, nowSweep, &into))
-			wantInvalid(t, bad.Validate())
+			sweep.WantInvalid(t, m.ScoreTable(bad, sweep.Now, &into))
+			sweep.WantInvalid(t, bad.Validate())
 			bad.Time = []int64{2, 1}
 			bad.SortByTime()
-			wantInvalid(t, m.ScoreTable(bad, nowSweep, &into))
+			sweep.WantInvalid(t, m.ScoreTable(bad, sweep.Now, &into))
 			bad = &scoring.Table{Members: []qun.MemberID{"a"}, Names: []string{"post"}, Member: []uint32{7}, Name: []uint32{9}, Time: []int64{math.MinInt64}}
-			wantInvalid(t, m.ScoreTable(bad, nowSweep, &into))
-			wantInvalid(t, bad.Validate())
+			sweep.WantInvalid(t, m.ScoreTable(bad, sweep.Now, &into))
+			sweep.WantInvalid(t, bad.Validate())
 			far := &scoring.Table{Members: []qun.MemberID{"a"}, Names: []string{"post"}, Member: []uint32{0, 0}, Name: []uint32{0, 0}, Time: []int64{math.MinInt64, math.MaxInt64}}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				if err := m.ScoreTable(far, now, &into); err != nil {
 					t.Fatal(err)
 				}
@@ -222,20 +167,20 @@ func TestZeroSweepEngagement(t *testing.T) {
 				}
 			}
 		}},
-		{"Table/zero and far", func(t *testing.T) {
+		{Name: "Table/zero and far", Run: func(t *testing.T) {
 			var tb scoring.Table
 			if tb.Len() != 0 || !tb.Sorted() || tb.Validate() != nil {
 				t.Error("the zero Table is not an empty one")
 			}
 			tb.SortByTime()
-			wantInvalid(t, tb.Append(ev("u", "post", yearOne)))
-			wantInvalid(t, tb.Append(ev("u", "post", year9999)))
-			wantInvalid(t, tb.Append(qun.Event{}))
-			if err := tb.Append(qun.Event{Time: nowSweep}); err != nil || tb.Len() != 1 {
+			sweep.WantInvalid(t, tb.Append(ev("u", "post", sweep.YearOne)))
+			sweep.WantInvalid(t, tb.Append(ev("u", "post", sweep.Year9999)))
+			sweep.WantInvalid(t, tb.Append(qun.Event{}))
+			if err := tb.Append(qun.Event{Time: sweep.Now}); err != nil || tb.Len() != 1 {
 				t.Errorf("Append(an event of no one) = %v", err)
 			}
 		}},
-		{"Scores/zero and out of range", func(t *testing.T) {
+		{Name: "Scores/zero and out of range", Run: func(t *testing.T) {
 			var s scoring.Scores
 			if s.Len() != 0 || len(s.Map()) != 0 || s.Explain(0) != nil || s.Explain(-1) != nil {
 				t.Error("the zero Scores holds something")
@@ -244,7 +189,7 @@ func TestZeroSweepEngagement(t *testing.T) {
 				t.Error("the zero Scores yields")
 			}
 			m := mustCompile(t, plainRules(qun.Calendar{}))
-			got, err := m.ScoreEvents(slices.Values([]qun.Event{post}), nowSweep)
+			got, err := m.ScoreEvents(slices.Values([]qun.Event{post}), sweep.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +203,7 @@ func TestZeroSweepEngagement(t *testing.T) {
 			}
 			hand.Map()
 		}},
-		{"Fell/nil, zero and NaN", func(t *testing.T) {
+		{Name: "Fell/nil, zero and NaN", Run: func(t *testing.T) {
 			if d := scoring.Fell(nil, nil, 1); d != nil {
 				t.Errorf("Fell(nil, nil) = %v", d)
 			}
@@ -273,7 +218,7 @@ func TestZeroSweepEngagement(t *testing.T) {
 			scoring.Fell(a, b, 1)
 			scoring.Fell(b, a, 1)
 		}},
-		{"Top/nil sequence and comparison, extreme k", func(t *testing.T) {
+		{Name: "Top/nil sequence and comparison, extreme k", Run: func(t *testing.T) {
 			if got := scoring.Top(nil, 3, cmp.Compare[int]); got != nil {
 				t.Errorf("Top(nil) = %v", got)
 			}
@@ -292,15 +237,15 @@ func TestZeroSweepEngagement(t *testing.T) {
 
 func TestZeroSweepModels(t *testing.T) {
 	features := []scoring.ChurnFeatures{{}, {Recency: nan, Trend: nan, Slope: nan}, {Recency: math.Inf(1), Trend: math.Inf(-1), Slope: math.Inf(1)}, {Recency: math.MaxFloat64, Trend: -math.MaxFloat64}}
-	sweep(t, []sweepCase{
-		{"Churn/zero model and zero Churn", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "Churn/zero model and zero Churn", Run: func(t *testing.T) {
 			_, err := scoring.ChurnModel{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var c scoring.Churn
-			if got := c.Features(slices.Values(farEvents()), nowSweep); len(got) != 0 {
+			if got := c.Features(slices.Values(farEvents()), sweep.Now); len(got) != 0 {
 				t.Errorf("Features of the zero Churn = %v", got)
 			}
-			if got := c.Assess(slices.Values(farEvents()), nowSweep); len(got) != 0 {
+			if got := c.Assess(slices.Values(farEvents()), sweep.Now); len(got) != 0 {
 				t.Errorf("Assess of the zero Churn = %v", got)
 			}
 			for _, f := range features {
@@ -310,15 +255,15 @@ func TestZeroSweepModels(t *testing.T) {
 			}
 			c.Model()
 		}},
-		{"Churn/nil, far and odd", func(t *testing.T) {
+		{Name: "Churn/nil, far and odd", Run: func(t *testing.T) {
 			c, err := scoring.DefaultChurnModel().Compile()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := c.Assess(nil, nowSweep); len(got) != 0 {
+			if got := c.Assess(nil, sweep.Now); len(got) != 0 {
 				t.Errorf("Assess(nil) = %v", got)
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				for _, a := range c.Assess(slices.Values(farEvents()), now) {
 					if math.IsNaN(a.Risk) {
 						t.Errorf("a NaN risk at %v: %+v", now, a)
@@ -331,15 +276,15 @@ func TestZeroSweepModels(t *testing.T) {
 				}
 			}
 		}},
-		{"Fit and FitLogistic/nil, NaN and extreme options", func(t *testing.T) {
+		{Name: "Fit and FitLogistic/nil, NaN and extreme options", Run: func(t *testing.T) {
 			_, _, err := scoring.DefaultChurnModel().Fit(nil, scoring.FitOptions{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, _, err = scoring.DefaultChurnModel().Fit([]scoring.ChurnSample{{Features: features[1]}, {Churned: true}}, scoring.FitOptions{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, _, err = scoring.FitLogistic(nil, nil, scoring.FitOptions{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, _, err = scoring.FitLogistic([][]float64{{1}, {2}}, []bool{true, false}, scoring.FitOptions{C: nan, Tolerance: math.Inf(1), MaxIterations: -1})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, _, err = scoring.FitLogistic([][]float64{{}, {}}, []bool{true, false}, scoring.FitOptions{})
 			if err != nil {
 				t.Errorf("FitLogistic with no features = %v", err)
@@ -347,7 +292,7 @@ func TestZeroSweepModels(t *testing.T) {
 			x := [][]float64{{0, math.MaxFloat64}, {1, -math.MaxFloat64}, {2, 0}, {3, 1}}
 			y := []bool{false, true, false, true}
 			_, _, err = scoring.FitLogistic(x, y, scoring.FitOptions{MaxIterations: math.MaxInt})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			// A tolerance float64 cannot resolve is never met: the fit
 			// runs to its cap, which is bounded.
 			l, _, err := scoring.FitLogistic(x, y, scoring.FitOptions{C: math.MaxFloat64, MaxIterations: scoring.MaxFitIterations, Tolerance: math.SmallestNonzeroFloat64})
@@ -357,7 +302,7 @@ func TestZeroSweepModels(t *testing.T) {
 			l.Predict(nil)
 			l.Predict([]float64{nan, math.Inf(1), 0})
 		}},
-		{"Logistic and Calibrate/zero, nil, NaN", func(t *testing.T) {
+		{Name: "Logistic and Calibrate/zero, nil, NaN", Run: func(t *testing.T) {
 			var l scoring.Logistic
 			if p := l.Predict(nil); p != 0.5 {
 				t.Errorf("Predict = %v", p)
@@ -371,24 +316,24 @@ func TestZeroSweepModels(t *testing.T) {
 			scoring.Calibrate([]float64{nan, math.Inf(1), -1, 2}, []bool{true}, math.MaxInt)
 			scoring.Calibrate([]float64{nan, math.Inf(1), -1, 2}, []bool{true, false, true, false}, math.MinInt)
 		}},
-		{"Health/zero rules and zero Health", func(t *testing.T) {
+		{Name: "Health/zero rules and zero Health", Run: func(t *testing.T) {
 			_, err := scoring.HealthRules{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var h scoring.Health
 			_, err = h.Assess(qun.Growth, scoring.Vitals{Growth: 0.1}, scoring.Vitals{Growth: 0.1})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Health/NaN, extreme and unknown stage", func(t *testing.T) {
+		{Name: "Health/NaN, extreme and unknown stage", Run: func(t *testing.T) {
 			h, err := scoring.DefaultHealthRules().Compile()
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = h.Assess(0, scoring.Vitals{}, scoring.Vitals{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = h.Assess(200, scoring.Vitals{}, scoring.Vitals{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = h.Assess(qun.Growth, scoring.Vitals{Growth: nan}, scoring.Vitals{Loyalty: math.Inf(1)})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			rep, err := h.Assess(qun.Mature, scoring.Vitals{Growth: math.MaxFloat64, Activity: -math.MaxFloat64}, scoring.Vitals{Growth: -math.MaxFloat64, Activity: math.SmallestNonzeroFloat64})
 			if err != nil {
 				t.Fatal(err)
@@ -399,9 +344,9 @@ func TestZeroSweepModels(t *testing.T) {
 			r := scoring.DefaultHealthRules()
 			r.Weights[200] = scoring.Vitals{}
 			delete(r.Weights, qun.Growth)
-			wantInvalid(t, r.Validate())
+			sweep.WantInvalid(t, r.Validate())
 		}},
-		{"Vitals, components and warnings/zero and unknown", func(t *testing.T) {
+		{Name: "Vitals, components and warnings/zero and unknown", Run: func(t *testing.T) {
 			if v := scoring.MeanVitals(); v != (scoring.Vitals{}) {
 				t.Errorf("MeanVitals() = %v", v)
 			}
@@ -410,20 +355,20 @@ func TestZeroSweepModels(t *testing.T) {
 				t.Error("Of an unknown component")
 			}
 			_, err := scoring.Component(0).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var c scoring.Component
-			wantInvalid(t, c.UnmarshalText(nil))
+			sweep.WantInvalid(t, c.UnmarshalText(nil))
 			if (scoring.Warning{}).String() == "" || scoring.Component(200).String() == "" {
 				t.Error("an empty description")
 			}
 		}},
-		{"Intent/zero rules, zero Intent, nil and extreme", func(t *testing.T) {
+		{Name: "Intent/zero rules, zero Intent, nil and extreme", Run: func(t *testing.T) {
 			_, err := scoring.IntentRules{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = scoring.IntentRules{Engaged: &scoring.EngagedSignal{Threshold: nan, Weight: math.Inf(1)}}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var zero scoring.Intent
-			if got := zero.Leads(slices.Values(farEvents()), map[qun.MemberID]float64{"u": 1}, nowSweep, 3); len(got) != 0 {
+			if got := zero.Leads(slices.Values(farEvents()), map[qun.MemberID]float64{"u": 1}, sweep.Now, 3); len(got) != 0 {
 				t.Errorf("Leads of the zero Intent = %v", got)
 			}
 			zero.Rules()
@@ -434,20 +379,20 @@ func TestZeroSweepModels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := in.Leads(nil, nil, nowSweep, 3); len(got) != 0 {
+			if got := in.Leads(nil, nil, sweep.Now, 3); len(got) != 0 {
 				t.Errorf("Leads(nil, nil) = %v", got)
 			}
 			for _, k := range []int{math.MinInt, 0, math.MaxInt} {
-				for _, now := range []time.Time{{}, yearOne, year9999} {
+				for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 					in.Leads(slices.Values(farEvents()), map[qun.MemberID]float64{"far": nan, "u": math.Inf(1)}, now, k)
 				}
 			}
 		}},
-		{"Meter/zero rules, zero Meter, nil and extreme", func(t *testing.T) {
+		{Name: "Meter/zero rules, zero Meter, nil and extreme", Run: func(t *testing.T) {
 			_, err := scoring.MeasureRules{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var zero scoring.Meter
-			if got := zero.Measure(slices.Values(farEvents()), nowSweep); len(got) != 0 {
+			if got := zero.Measure(slices.Values(farEvents()), sweep.Now); len(got) != 0 {
 				t.Errorf("Measure of the zero Meter = %v", got)
 			}
 			zero.Rules()
@@ -455,20 +400,15 @@ func TestZeroSweepModels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := m.Measure(nil, nowSweep); len(got) != 0 {
+			if got := m.Measure(nil, sweep.Now); len(got) != 0 {
 				t.Errorf("Measure(nil) = %v", got)
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				m.Measure(slices.Values(farEvents()), now)
 			}
 		}},
 	})
 }
-
-// garbageJSON is text that no configuration or state reads: empty, the
-// wrong kind of value, an unknown field, a number beyond float64, cut
-// short, and nested far deeper than any real document.
-var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
 
 // TestZeroSweepJSON reads garbage into every type with a strict JSON form,
 // and validates the zero value of every type with a Validate method: no
@@ -490,27 +430,5 @@ func TestZeroSweepJSON(t *testing.T) {
 		scoring.IntentRules{},
 		scoring.MeasureRules{},
 	}
-	sweep(t, []sweepCase{
-		{"UnmarshalJSON/garbage", func(t *testing.T) {
-			for _, d := range decoders {
-				for _, in := range garbageJSON {
-					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
-					}
-				}
-				for _, in := range []string{"null", "{}"} {
-					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
-					}
-				}
-			}
-		}},
-		{"Validate/zero values", func(t *testing.T) {
-			for _, v := range validators {
-				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
-					t.Errorf("%T{}.Validate() = %v", v, err)
-				}
-			}
-		}},
-	})
+	sweep.JSON(t, decoders, validators)
 }

@@ -3,15 +3,13 @@ package badge_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
-	"runtime/debug"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/incentive/badge"
+	"github.com/qunkit/qun/internal/sweep"
 )
 
 // The zero-value sweep: every exported entry point of the package, called
@@ -20,65 +18,12 @@ import (
 // counts and times, and names it does not know. None may panic or hang;
 // each returns what its doc comment promises.
 
-// sweepLimit is how long one case may run before it counts as a hang.
-const sweepLimit = 5 * time.Second
-
-// A sweepCase calls an entry point with one awkward input and checks the
-// documented result.
-type sweepCase struct {
-	name string
-	run  func(t *testing.T)
-}
-
-// sweep runs each case in a goroutine of its own, and fails it if it
-// panics or is still running after sweepLimit.
-func sweep(t *testing.T, cases []sweepCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			done := make(chan string, 1)
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						done <- fmt.Sprintf("%v\n%s", p, debug.Stack())
-						return
-					}
-					done <- ""
-				}()
-				c.run(t)
-			}()
-			select {
-			case msg := <-done:
-				if msg != "" {
-					t.Fatalf("panicked: %s", msg)
-				}
-			case <-time.After(sweepLimit):
-				t.Fatalf("still running after %v: it hangs", sweepLimit)
-			}
-		})
-	}
-}
-
-// wantInvalid fails t unless err refuses the input as invalid.
-func wantInvalid(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, qun.ErrInvalid) {
-		t.Errorf("error %v, want one matching qun.ErrInvalid", err)
-	}
-}
-
-var (
-	yearOne  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
-	year9999 = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-	nowSweep = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-)
-
 // oddHoldings are holdings as a damaged store might hold them.
 func oddHoldings() []badge.Holding {
 	var out []badge.Holding
 	for _, id := range []string{"first-post", "reader", "weekly-champion", "on-fire", "regular", "nowhere", ""} {
 		out = append(out,
-			badge.Holding{Badge: id, Grade: math.MaxInt, Grants: math.MaxInt, Granted: math.MinInt, Held: true, Period: qun.Period{Grain: 200}, Since: year9999},
+			badge.Holding{Badge: id, Grade: math.MaxInt, Grants: math.MaxInt, Granted: math.MinInt, Held: true, Period: qun.Period{Grain: 200}, Since: sweep.Year9999},
 			badge.Holding{Badge: id, Grade: math.MinInt, Grants: math.MinInt, Granted: math.MaxInt},
 		)
 	}
@@ -91,8 +36,8 @@ func TestZeroSweepBadge(t *testing.T) {
 		{Counters: map[string]int64{"posts": math.MaxInt64, "books": math.MinInt64}, Streaks: map[string]badge.StreakFact{"check-in": {Current: math.MaxInt64, Longest: math.MinInt64}},
 			Ranks: map[string]int64{"weekly-reading": math.MinInt64}, Firsts: map[string]int64{"join": math.MaxInt64}, Tags: []string{"kol", ""}},
 	}
-	sweep(t, []sweepCase{
-		{"Compile/zero and extreme sets", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "Compile/zero and extreme sets", Run: func(t *testing.T) {
 			if _, err := badge.Compile(badge.Set{}); err != nil {
 				t.Errorf("Compile(no badges) = %v", err)
 			}
@@ -101,29 +46,29 @@ func TestZeroSweepBadge(t *testing.T) {
 			s.Badges[1].Grades = append(s.Badges[1].Grades, make([]badge.Grade, 20)...)
 			s.Badges[0].Grades[0].Criteria[0].Min = math.MinInt64
 			_, err := badge.Compile(s)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = badge.Parse(nil)
-			wantInvalid(t, err)
-			wantInvalid(t, badge.Criterion{}.Validate())
-			wantInvalid(t, badge.Badge{}.Validate())
+			sweep.WantInvalid(t, err)
+			sweep.WantInvalid(t, badge.Criterion{}.Validate())
+			sweep.WantInvalid(t, badge.Badge{}.Validate())
 		}},
-		{"zero Engine", func(t *testing.T) {
+		{Name: "zero Engine", Run: func(t *testing.T) {
 			var e badge.Engine
-			hs, d := e.Evaluate(oddHoldings(), facts[1], nowSweep)
+			hs, d := e.Evaluate(oddHoldings(), facts[1], sweep.Now)
 			if len(hs) != len(oddHoldings()) || len(d.Grants)+len(d.Revokes) != 0 {
 				t.Errorf("Evaluate of the zero Engine = %v, %+v", hs, d)
 			}
-			_, _, err := e.Grant(nil, "reader", nowSweep)
-			wantInvalid(t, err)
-			_, _, err = e.Revoke(nil, "reader", nowSweep)
-			wantInvalid(t, err)
+			_, _, err := e.Grant(nil, "reader", sweep.Now)
+			sweep.WantInvalid(t, err)
+			_, _, err = e.Revoke(nil, "reader", sweep.Now)
+			sweep.WantInvalid(t, err)
 			if len(e.Set().Badges) != 0 {
 				t.Error("the zero Engine has badges")
 			}
 		}},
-		{"Evaluate, Grant and Revoke/odd holdings, extreme facts and far times", func(t *testing.T) {
+		{Name: "Evaluate, Grant and Revoke/odd holdings, extreme facts and far times", Run: func(t *testing.T) {
 			e := compile(t)
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				for _, f := range facts {
 					e.Evaluate(oddHoldings(), f, now)
 					e.Evaluate(nil, f, now)
@@ -145,18 +90,18 @@ func TestZeroSweepBadge(t *testing.T) {
 					}
 				}
 			}
-			_, _, err := e.Revoke([]badge.Holding{{Badge: "on-fire", Grants: math.MaxInt}}, "on-fire", nowSweep)
-			wantInvalid(t, err)
-			_, d, err := e.Revoke([]badge.Holding{{Badge: "on-fire", Grants: 3}}, "on-fire", nowSweep)
+			_, _, err := e.Revoke([]badge.Holding{{Badge: "on-fire", Grants: math.MaxInt}}, "on-fire", sweep.Now)
+			sweep.WantInvalid(t, err)
+			_, d, err := e.Revoke([]badge.Holding{{Badge: "on-fire", Grants: 3}}, "on-fire", sweep.Now)
 			if err != nil || len(d.Revokes) != 3 {
 				t.Errorf("Revoke(3 grants) = %+v, %v", d, err)
 			}
-			_, _, err = e.Grant(nil, "", nowSweep)
-			wantInvalid(t, err)
-			_, _, err = e.Revoke(nil, "nowhere", nowSweep)
-			wantInvalid(t, err)
+			_, _, err = e.Grant(nil, "", sweep.Now)
+			sweep.WantInvalid(t, err)
+			_, _, err = e.Revoke(nil, "nowhere", sweep.Now)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Criterion.Holds/nil facts", func(t *testing.T) {
+		{Name: "Criterion.Holds/nil facts", Run: func(t *testing.T) {
 			for _, c := range []badge.Criterion{{}, {Counter: "x", Min: math.MinInt64}, {Rank: "x", Top: math.MaxInt64}, {Tag: "x"}} {
 				c.Holds(badge.Facts{})
 			}
@@ -164,7 +109,7 @@ func TestZeroSweepBadge(t *testing.T) {
 				t.Error("the zero Criterion holds")
 			}
 		}},
-		{"Census/zero value, odd holdings, extreme counts", func(t *testing.T) {
+		{Name: "Census/zero value, odd holdings, extreme counts", Run: func(t *testing.T) {
 			var c badge.Census
 			if c.Rarity("reader", 1) != 0 || len(c.Rarities()) != 0 {
 				t.Error("the zero Census counts someone")
@@ -193,11 +138,6 @@ func TestZeroSweepBadge(t *testing.T) {
 	})
 }
 
-// garbageJSON is text that no configuration or state reads: empty, the
-// wrong kind of value, an unknown field, a number beyond float64, cut
-// short, and nested far deeper than any real document.
-var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
-
 // TestZeroSweepJSON reads garbage into every type with a strict JSON form,
 // and validates the zero value of every type with a Validate method: no
 // panic, and every refusal matches qun.ErrInvalid.
@@ -211,27 +151,5 @@ func TestZeroSweepJSON(t *testing.T) {
 		badge.Criterion{},
 		badge.Set{},
 	}
-	sweep(t, []sweepCase{
-		{"UnmarshalJSON/garbage", func(t *testing.T) {
-			for _, d := range decoders {
-				for _, in := range garbageJSON {
-					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
-					}
-				}
-				for _, in := range []string{"null", "{}"} {
-					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
-					}
-				}
-			}
-		}},
-		{"Validate/zero values", func(t *testing.T) {
-			for _, v := range validators {
-				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
-					t.Errorf("%T{}.Validate() = %v", v, err)
-				}
-			}
-		}},
-	})
+	sweep.JSON(t, decoders, validators)
 }

@@ -3,15 +3,13 @@ package board_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
-	"runtime/debug"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/qunkit/qun"
 	"github.com/qunkit/qun/incentive/board"
+	"github.com/qunkit/qun/internal/sweep"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,99 +19,46 @@ import (
 // counts and times, and names it does not know. None may panic or hang;
 // each returns what its doc comment promises.
 
-// sweepLimit is how long one case may run before it counts as a hang.
-const sweepLimit = 5 * time.Second
-
-// A sweepCase calls an entry point with one awkward input and checks the
-// documented result.
-type sweepCase struct {
-	name string
-	run  func(t *testing.T)
-}
-
-// sweep runs each case in a goroutine of its own, and fails it if it
-// panics or is still running after sweepLimit.
-func sweep(t *testing.T, cases []sweepCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			done := make(chan string, 1)
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						done <- fmt.Sprintf("%v\n%s", p, debug.Stack())
-						return
-					}
-					done <- ""
-				}()
-				c.run(t)
-			}()
-			select {
-			case msg := <-done:
-				if msg != "" {
-					t.Fatalf("panicked: %s", msg)
-				}
-			case <-time.After(sweepLimit):
-				t.Fatalf("still running after %v: it hangs", sweepLimit)
-			}
-		})
-	}
-}
-
-// wantInvalid fails t unless err refuses the input as invalid.
-func wantInvalid(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, qun.ErrInvalid) {
-		t.Errorf("error %v, want one matching qun.ErrInvalid", err)
-	}
-}
-
-var (
-	yearOne  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
-	year9999 = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-	nowSweep = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-)
-
 func TestZeroSweepBoard(t *testing.T) {
-	sweep(t, []sweepCase{
-		{"New/zero and extreme configs", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "New/zero and extreme configs", Run: func(t *testing.T) {
 			_, err := board.New(board.Config{})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = board.New(board.Config{ID: "b", Period: 200, Scale: math.MaxInt32, Ranking: 200, Teams: 200, Keep: math.MaxInt})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = board.ParseConfig(nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"zero Board/updates", func(t *testing.T) {
+		{Name: "zero Board/updates", Run: func(t *testing.T) {
 			var b board.Board
 			_, err := b.Ref("lin")
-			wantInvalid(t, err)
-			wantInvalid(t, b.Add("lin", 1, nowSweep))
-			wantInvalid(t, b.Set("lin", 1, nowSweep))
-			wantInvalid(t, b.AddScore("lin", decimal.NewFromInt(1), nowSweep))
-			wantInvalid(t, b.SetScore("lin", decimal.NewFromInt(1), nowSweep))
-			wantInvalid(t, b.AddRef(0, 1, nowSweep))
-			wantInvalid(t, b.SetRef(0, 1, nowSweep))
-			wantInvalid(t, b.Join("lin", "red", nowSweep))
+			sweep.WantInvalid(t, err)
+			sweep.WantInvalid(t, b.Add("lin", 1, sweep.Now))
+			sweep.WantInvalid(t, b.Set("lin", 1, sweep.Now))
+			sweep.WantInvalid(t, b.AddScore("lin", decimal.NewFromInt(1), sweep.Now))
+			sweep.WantInvalid(t, b.SetScore("lin", decimal.NewFromInt(1), sweep.Now))
+			sweep.WantInvalid(t, b.AddRef(0, 1, sweep.Now))
+			sweep.WantInvalid(t, b.SetRef(0, 1, sweep.Now))
+			sweep.WantInvalid(t, b.Join("lin", "red", sweep.Now))
 		}},
-		{"zero Board/reads", func(t *testing.T) {
+		{Name: "zero Board/reads", Run: func(t *testing.T) {
 			var b board.Board
-			b.Leave("lin", nowSweep)
-			b.Remove("lin", nowSweep)
+			b.Leave("lin", sweep.Now)
+			b.Remove("lin", sweep.Now)
 			if _, ok := b.Team("lin"); ok {
 				t.Error("a team")
 			}
 			if _, ok := b.Member(0); ok {
 				t.Error("a member")
 			}
-			if len(b.Periods()) != 0 || b.At(nowSweep) != nil || b.TeamsAt(nowSweep) != nil || b.Standings(qun.Period{}) != nil || b.Teams(qun.Period{}) != nil {
+			if len(b.Periods()) != 0 || b.At(sweep.Now) != nil || b.TeamsAt(sweep.Now) != nil || b.Standings(qun.Period{}) != nil || b.Teams(qun.Period{}) != nil {
 				t.Error("standings")
 			}
-			if b.PeriodOf(nowSweep) != (qun.Period{}) || b.Config().ID != "" {
+			if b.PeriodOf(sweep.Now) != (qun.Period{}) || b.Config().ID != "" {
 				t.Error("a period or a config")
 			}
 		}},
-		{"Standings/nil and zero value", func(t *testing.T) {
+		{Name: "Standings/nil and zero value", Run: func(t *testing.T) {
 			for _, s := range []*board.Standings{nil, new(board.Standings)} {
 				if s.Len() != 0 || s.Top(10) != nil || s.Range(math.MinInt, math.MaxInt) != nil || s.Around("lin", math.MaxInt) != nil {
 					t.Errorf("standings %v hold entries", s)
@@ -135,21 +80,21 @@ func TestZeroSweepBoard(t *testing.T) {
 				}
 			}
 		}},
-		{"updates/extreme values, unknown refs and far times", func(t *testing.T) {
+		{Name: "updates/extreme values, unknown refs and far times", Run: func(t *testing.T) {
 			for _, c := range []board.Config{
 				{ID: "b"},
 				{ID: "w", Period: qun.Week, Calendar: calSH, Ranking: board.Dense, Teams: board.Average, Scale: board.MaxScale, Keep: 1000},
 				{ID: "d", Period: qun.Day, Ranking: board.Row, Keep: 1},
 			} {
 				b := mustBoard(t, c)
-				wantInvalid(t, b.Add("", 1, nowSweep))
-				wantInvalid(t, b.Add("lin", 1, time.Time{}))
-				wantInvalid(t, b.AddRef(-1, 1, nowSweep))
-				wantInvalid(t, b.AddRef(math.MaxInt32, 1, nowSweep))
-				wantInvalid(t, b.Join("lin", "", nowSweep))
-				wantInvalid(t, b.AddScore("lin", decimal.New(1, 100), nowSweep))
-				wantInvalid(t, b.AddScore("lin", decimal.New(1, -100), nowSweep))
-				for _, at := range []time.Time{yearOne, nowSweep, year9999} {
+				sweep.WantInvalid(t, b.Add("", 1, sweep.Now))
+				sweep.WantInvalid(t, b.Add("lin", 1, time.Time{}))
+				sweep.WantInvalid(t, b.AddRef(-1, 1, sweep.Now))
+				sweep.WantInvalid(t, b.AddRef(math.MaxInt32, 1, sweep.Now))
+				sweep.WantInvalid(t, b.Join("lin", "", sweep.Now))
+				sweep.WantInvalid(t, b.AddScore("lin", decimal.New(1, 100), sweep.Now))
+				sweep.WantInvalid(t, b.AddScore("lin", decimal.New(1, -100), sweep.Now))
+				for _, at := range []time.Time{sweep.YearOne, sweep.Now, sweep.Year9999} {
 					for _, step := range []func() error{
 						func() error { return b.Join("lin", "red", at) },
 						func() error { return b.Join("max", "red", at) },
@@ -176,35 +121,30 @@ func TestZeroSweepBoard(t *testing.T) {
 						s.Range(math.MaxInt, math.MaxInt)
 					}
 				}
-				b.Leave("lin", year9999)
-				b.Remove("max", yearOne)
-				b.Remove("nowhere", nowSweep)
+				b.Leave("lin", sweep.Year9999)
+				b.Remove("max", sweep.YearOne)
+				b.Remove("nowhere", sweep.Now)
 				b.Periods()
 			}
 		}},
-		{"Entry.Score and text/extreme and unknown", func(t *testing.T) {
+		{Name: "Entry.Score and text/extreme and unknown", Run: func(t *testing.T) {
 			for _, e := range []board.Entry{{}, {Units: math.MinInt64, Size: math.MaxInt64, Scale: math.MaxInt32}, {Units: math.MaxInt64, Size: -1, Scale: math.MinInt32}} {
 				e.Score()
 			}
 			_, err := board.Ranking(200).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = board.Aggregate(200).MarshalText()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var r board.Ranking
-			wantInvalid(t, r.UnmarshalText([]byte("x")))
+			sweep.WantInvalid(t, r.UnmarshalText([]byte("x")))
 			var a board.Aggregate
-			wantInvalid(t, a.UnmarshalText([]byte("x")))
+			sweep.WantInvalid(t, a.UnmarshalText([]byte("x")))
 			if board.Ranking(200).IsValid() || board.Aggregate(200).IsValid() || board.Ranking(200).String() == "" || board.Aggregate(200).String() == "" {
 				t.Error("an empty name")
 			}
 		}},
 	})
 }
-
-// garbageJSON is text that no configuration or state reads: empty, the
-// wrong kind of value, an unknown field, a number beyond float64, cut
-// short, and nested far deeper than any real document.
-var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
 
 // TestZeroSweepJSON reads garbage into every type with a strict JSON form,
 // and validates the zero value of every type with a Validate method: no
@@ -216,27 +156,5 @@ func TestZeroSweepJSON(t *testing.T) {
 	validators := []interface{ Validate() error }{
 		board.Config{},
 	}
-	sweep(t, []sweepCase{
-		{"UnmarshalJSON/garbage", func(t *testing.T) {
-			for _, d := range decoders {
-				for _, in := range garbageJSON {
-					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
-					}
-				}
-				for _, in := range []string{"null", "{}"} {
-					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
-					}
-				}
-			}
-		}},
-		{"Validate/zero values", func(t *testing.T) {
-			for _, v := range validators {
-				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
-					t.Errorf("%T{}.Validate() = %v", v, err)
-				}
-			}
-		}},
-	})
+	sweep.JSON(t, decoders, validators)
 }

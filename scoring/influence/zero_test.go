@@ -3,15 +3,13 @@ package influence_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
-	"runtime/debug"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/qunkit/qun"
+	"github.com/qunkit/qun/internal/sweep"
 	"github.com/qunkit/qun/scoring/influence"
 )
 
@@ -21,65 +19,13 @@ import (
 // infinite floats, extreme counts and times, and names it does not know.
 // None may panic or hang; each returns what its doc comment promises.
 
-// sweepLimit is how long one case may run before it counts as a hang.
-const sweepLimit = 5 * time.Second
-
-// A sweepCase calls an entry point with one awkward input and checks the
-// documented result.
-type sweepCase struct {
-	name string
-	run  func(t *testing.T)
-}
-
-// sweep runs each case in a goroutine of its own, and fails it if it
-// panics or is still running after sweepLimit.
-func sweep(t *testing.T, cases []sweepCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			done := make(chan string, 1)
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						done <- fmt.Sprintf("%v\n%s", p, debug.Stack())
-						return
-					}
-					done <- ""
-				}()
-				c.run(t)
-			}()
-			select {
-			case msg := <-done:
-				if msg != "" {
-					t.Fatalf("panicked: %s", msg)
-				}
-			case <-time.After(sweepLimit):
-				t.Fatalf("still running after %v: it hangs", sweepLimit)
-			}
-		})
-	}
-}
-
-// wantInvalid fails t unless err refuses the input as invalid.
-func wantInvalid(t *testing.T, err error) {
-	t.Helper()
-	if !errors.Is(err, qun.ErrInvalid) {
-		t.Errorf("error %v, want one matching qun.ErrInvalid", err)
-	}
-}
-
-var (
-	yearOne  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
-	year9999 = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-	nowSweep = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	nan      = math.NaN()
-)
+var nan = math.NaN()
 
 // farEvents are interactions, gatherings and activities at the edges of
 // time.
 func farEvents() []qun.Event {
 	var out []qun.Event
-	for _, at := range []time.Time{yearOne, nowSweep, year9999} {
+	for _, at := range []time.Time{sweep.YearOne, sweep.Now, sweep.Year9999} {
 		out = append(out,
 			ev("ann", "reply", at, "to", "bob"),
 			ev("bob", "invite", at, "invitee", "cat"),
@@ -93,42 +39,42 @@ func farEvents() []qun.Event {
 }
 
 func TestZeroSweepGraphAndPageRank(t *testing.T) {
-	sweep(t, []sweepCase{
-		{"NewGraph/extreme and mismatched", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "NewGraph/extreme and mismatched", Run: func(t *testing.T) {
 			_, err := influence.NewGraph(-1, nil, nil, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = influence.NewGraph(math.MaxInt, nil, nil, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = influence.NewGraph(2, []int32{0}, nil, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = influence.NewGraph(2, []int32{0}, []int32{1}, []float64{nan})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = influence.NewGraph(2, []int32{0}, []int32{1}, []float64{math.Inf(1)})
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			_, err = influence.NewGraph(2, []int32{math.MinInt32}, []int32{math.MaxInt32}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			g, err := influence.NewGraph(0, nil, nil, nil)
 			if err != nil || g.Len() != 0 || g.Edges() != 0 {
 				t.Errorf("NewGraph(0) = %v, %v", g, err)
 			}
 		}},
-		{"Rank/nil and zero Graph", func(t *testing.T) {
+		{Name: "Rank/nil and zero Graph", Run: func(t *testing.T) {
 			_, err := influence.PageRank{}.Rank(nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			var g influence.Graph
 			r, err := influence.PageRank{}.Rank(&g)
 			if err != nil || len(r.Scores) != 0 || !r.Converged {
 				t.Errorf("Rank(zero Graph) = %+v, %v", r, err)
 			}
 		}},
-		{"Rank/NaN and extreme options", func(t *testing.T) {
+		{Name: "Rank/NaN and extreme options", Run: func(t *testing.T) {
 			g, err := influence.NewGraph(3, []int32{0, 1, 2}, []int32{1, 2, 0}, []float64{math.MaxFloat64, math.SmallestNonzeroFloat64, 1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range []influence.PageRank{{Damping: nan}, {Damping: 1}, {Damping: -0.1}, {Tolerance: nan}, {Tolerance: math.Inf(1)}, {MaxIterations: -1}, {MaxIterations: math.MaxInt}} {
 				_, err := p.Rank(g)
-				wantInvalid(t, err)
+				sweep.WantInvalid(t, err)
 			}
 			r, err := influence.PageRank{Damping: math.Nextafter(1, 0), Tolerance: math.SmallestNonzeroFloat64, MaxIterations: influence.MaxPageRankIterations}.Rank(g)
 			if !errors.Is(err, influence.ErrNotConverged) {
@@ -144,32 +90,32 @@ func TestZeroSweepGraphAndPageRank(t *testing.T) {
 }
 
 func TestZeroSweepNetworkAndKOLs(t *testing.T) {
-	sweep(t, []sweepCase{
-		{"NewNetwork/zero rules and nil events", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "NewNetwork/zero rules and nil events", Run: func(t *testing.T) {
 			_, err := influence.NewNetwork(influence.GraphRules{}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			n, err := influence.NewNetwork(graphRules, nil)
 			if err != nil || len(n.Members) != 0 {
 				t.Errorf("NewNetwork(nil) = %v, %v", n, err)
 			}
 		}},
-		{"Network/zero value", func(t *testing.T) {
+		{Name: "Network/zero value", Run: func(t *testing.T) {
 			var n influence.Network
-			if n.Connections() != 0 || n.Density() != 0 || n.Graph().Len() != 0 || len(n.Reach(nowSweep)) != 0 {
+			if n.Connections() != 0 || n.Density() != 0 || n.Graph().Len() != 0 || len(n.Reach(sweep.Now)) != 0 {
 				t.Error("the zero Network has something")
 			}
 			for range n.Links() {
 				t.Error("the zero Network has a link")
 			}
 		}},
-		{"Network/far times and extreme rules", func(t *testing.T) {
+		{Name: "Network/far times and extreme rules", Run: func(t *testing.T) {
 			rules := graphRules
 			rules.IdleDecay, rules.IdlePeriod, rules.MaxGathering = math.SmallestNonzeroFloat64, 1, math.MaxInt
 			n, err := influence.NewNetwork(rules, slices.Values(farEvents()))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				for _, r := range n.Reach(now) {
 					if math.IsNaN(r.Reach) {
 						t.Errorf("a NaN reach at %v", now)
@@ -180,17 +126,17 @@ func TestZeroSweepNetworkAndKOLs(t *testing.T) {
 				t.Error("a NaN density")
 			}
 			_, err = influence.NewNetwork(influence.GraphRules{Interactions: []influence.Interaction{{Event: qun.EventFilter{Name: "reply"}, With: "to", Weight: nan}}, IdleDecay: nan}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"FindKOLs/zero rules, nil events and extremes", func(t *testing.T) {
+		{Name: "FindKOLs/zero rules, nil events and extremes", Run: func(t *testing.T) {
 			_, err := influence.FindKOLs(influence.GraphRules{}, influence.KOLRules{}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			c, err := influence.FindKOLs(graphRules, influence.KOLRules{}, nil)
 			if err != nil || len(c) != 0 {
 				t.Errorf("FindKOLs(nil) = %v, %v", c, err)
 			}
 			_, err = influence.FindKOLs(graphRules, influence.KOLRules{N: math.MinInt, Staff: []qun.MemberID{""}}, nil)
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			c, err = influence.FindKOLs(graphRules, influence.KOLRules{N: math.MaxInt}, slices.Values(farEvents()))
 			if err != nil || len(c) != 3 {
 				t.Errorf("FindKOLs(far, N = MaxInt) = %v, %v", c, err)
@@ -200,33 +146,33 @@ func TestZeroSweepNetworkAndKOLs(t *testing.T) {
 }
 
 func TestZeroSweepOrbit(t *testing.T) {
-	sweep(t, []sweepCase{
-		{"Compile/zero and extreme rules", func(t *testing.T) {
+	sweep.Run(t, []sweep.Case{
+		{Name: "Compile/zero and extreme rules", Run: func(t *testing.T) {
 			_, err := influence.OrbitRules{}.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 			r := orbitRules
 			r.Activities = append(slices.Clone(r.Activities), influence.Activity{Event: qun.EventFilter{Name: "x"}, Weight: math.MaxInt})
 			r.Lookback = -1
 			_, err = r.Compile()
-			wantInvalid(t, err)
+			sweep.WantInvalid(t, err)
 		}},
-		{"Place/zero Orbit", func(t *testing.T) {
+		{Name: "Place/zero Orbit", Run: func(t *testing.T) {
 			var o influence.Orbit
-			if got := o.Place(slices.Values(farEvents()), nowSweep); len(got) != 0 {
+			if got := o.Place(slices.Values(farEvents()), sweep.Now); len(got) != 0 {
 				t.Errorf("Place of the zero Orbit = %v", got)
 			}
 		}},
-		{"Place/nil events, far times and a long lookback", func(t *testing.T) {
+		{Name: "Place/nil events, far times and a long lookback", Run: func(t *testing.T) {
 			r := orbitRules
 			r.Lookback = math.MaxInt64
 			o, err := r.Compile()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := o.Place(nil, nowSweep); len(got) != 0 {
+			if got := o.Place(nil, sweep.Now); len(got) != 0 {
 				t.Errorf("Place(nil) = %v", got)
 			}
-			for _, now := range []time.Time{{}, yearOne, year9999} {
+			for _, now := range []time.Time{{}, sweep.YearOne, sweep.Year9999} {
 				for _, p := range o.Place(slices.Values(farEvents()), now) {
 					if p.Level < 1 || p.Level > 4 || p.StepName() == "" {
 						t.Errorf("placement %+v", p)
@@ -234,7 +180,7 @@ func TestZeroSweepOrbit(t *testing.T) {
 				}
 			}
 		}},
-		{"Census and gravity/nil, extreme and NaN", func(t *testing.T) {
+		{Name: "Census and gravity/nil, extreme and NaN", Run: func(t *testing.T) {
 			if c := influence.CensusOf(nil, nil); c != (influence.Census{}) {
 				t.Errorf("CensusOf(nil) = %v", c)
 			}
@@ -261,11 +207,6 @@ func TestZeroSweepOrbit(t *testing.T) {
 	})
 }
 
-// garbageJSON is text that no configuration or state reads: empty, the
-// wrong kind of value, an unknown field, a number beyond float64, cut
-// short, and nested far deeper than any real document.
-var garbageJSON = []string{"", "[]", `"x"`, "1e999", `{"nowhere":1}`, "{", strings.Repeat("[", 100000), `{"a":` + strings.Repeat(`{"a":`, 100000)}
-
 // TestZeroSweepJSON reads garbage into every type with a strict JSON form,
 // and validates the zero value of every type with a Validate method: no
 // panic, and every refusal matches qun.ErrInvalid.
@@ -282,27 +223,5 @@ func TestZeroSweepJSON(t *testing.T) {
 		influence.OrbitRules{},
 		influence.PageRank{},
 	}
-	sweep(t, []sweepCase{
-		{"UnmarshalJSON/garbage", func(t *testing.T) {
-			for _, d := range decoders {
-				for _, in := range garbageJSON {
-					if err := d.UnmarshalJSON([]byte(in)); !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%.20q) = %v, want an error matching qun.ErrInvalid", d, in, err)
-					}
-				}
-				for _, in := range []string{"null", "{}"} {
-					if err := d.UnmarshalJSON([]byte(in)); err != nil && !errors.Is(err, qun.ErrInvalid) {
-						t.Errorf("%T.UnmarshalJSON(%s) = %v", d, in, err)
-					}
-				}
-			}
-		}},
-		{"Validate/zero values", func(t *testing.T) {
-			for _, v := range validators {
-				if err := v.Validate(); err != nil && !errors.Is(err, qun.ErrInvalid) {
-					t.Errorf("%T{}.Validate() = %v", v, err)
-				}
-			}
-		}},
-	})
+	sweep.JSON(t, decoders, validators)
 }
