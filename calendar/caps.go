@@ -86,10 +86,13 @@ func (c Cap) applies(channel string) bool { return c.Channel == "" || c.Channel 
 // limit (a WeChat official account's broadcasts, an SMS budget), where a
 // Cap is the member's.
 //
-// A Quota counts the sends that [Sender.PlanDay] admits into a [Ledger],
-// under the quota's index in [Policy.Quotas]; [Ledger.Record] counts
-// against member caps only, so sends recorded from the host's log do not
-// use a quota.
+// A Quota counts the sends on its channel in its period that a [Ledger]
+// holds as the policy's: those [Sender.PlanDay] and [Sender.Record] put
+// there. [Ledger.Record], which knows no policy, counts against member caps
+// only, so a host restoring a ledger from its send log records through
+// [Sender.Record] to restore the quotas too. Quotas are counted by channel
+// and period, not by their place in [Policy.Quotas]: reordering them, or
+// giving two quotas the same channel and period, counts the same sends.
 type Quota struct {
 	// Channel is the channel limited, matched exactly against
 	// [Message.Channel]. It must not be empty. Several quotas may limit
@@ -122,8 +125,9 @@ func (q Quota) Validate() error {
 
 // Ledger is what caps count: the sends each member has been given, and the
 // sends each channel quota has used. It is state the host owns: it records
-// what it delivered (from its send log, with [Ledger.Record]) and passes
-// the Ledger to planning, which records every send it admits. The zero
+// what it delivered (from its send log, with [Sender.Record], or with
+// [Ledger.Record] when it has no quotas) and passes the Ledger to planning,
+// which records every send it admits. The zero
 // Ledger is empty and ready to use, as is [NewLedger]'s; a nil *Ledger
 // has no sends to count but nowhere to record one. A Ledger is not safe
 // for concurrent use.
@@ -142,9 +146,12 @@ type sent struct {
 	channel int32 // by Ledger.channels
 }
 
+// quotaKey names what a quota counts: the sends on one channel (by
+// Ledger.channels) in one period of the policy's calendar.
 type quotaKey struct {
-	quota  int
-	period int64
+	channel int32
+	per     qun.Grain
+	period  int64
 }
 
 // NewLedger returns an empty Ledger.
@@ -153,7 +160,8 @@ func NewLedger() *Ledger {
 }
 
 // Record counts a send the host made to a member on a channel at an
-// instant, against member caps. Sends are kept in time order, whatever
+// instant, against member caps; [Sender.Record] counts it against the
+// policy's channel quotas as well. Sends are kept in time order, whatever
 // order they are recorded in. It needs a Ledger to record in: calling it
 // on a nil *Ledger is a programming error, and panics as any write
 // through a nil pointer does.

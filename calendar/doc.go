@@ -89,8 +89,10 @@
 // its reason and the cap that refused it, never dropped. Quotas limit a
 // channel's sends to all members per period of the community's calendar
 // (a platform's broadcast limit). The [Ledger] is the state caps count:
-// the host records what it delivered, and planning records what it
-// admits. PlanDay therefore needs a ledger and refuses a nil one with
+// the host records what it delivered ([Sender.Record] counts a send
+// against member caps and channel quotas alike, so a ledger restored from
+// the host's send log is the one planning left), and planning records what
+// it admits. PlanDay therefore needs a ledger and refuses a nil one with
 // [qun.ErrInvalid]; NextSendTime, which records nothing, reads nil as no
 // sends so far. The zero Ledger is an empty one.
 //

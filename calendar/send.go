@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -414,11 +415,15 @@ func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
 		d.Refused, d.Cap = CappedMember, i
 		return
 	}
+	ch, ok := ledger.channels[d.Channel]
+	if !ok {
+		return // no send on the channel yet: no quota is used
+	}
 	for i, q := range s.p.Quotas {
 		if q.Channel != d.Channel {
 			continue
 		}
-		if ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}] >= q.Limit {
+		if ledger.quotas[quotaKey{ch, q.Per, s.p.Calendar.Index(q.Per, d.At)}] >= q.Limit {
 			d.Refused, d.Cap = CappedChannel, i
 			return
 		}
@@ -427,15 +432,52 @@ func (s *Sender) check(d *Decision, zone qun.Zone, ledger *Ledger, slot int32) {
 
 // admit records an admitted decision in the ledger.
 func (s *Sender) admit(d Decision, ledger *Ledger, slot int32) {
-	ledger.record(slot, ledger.channel(d.Channel), unixOf(d.At))
+	ch := ledger.channel(d.Channel)
+	ledger.record(slot, ch, unixOf(d.At))
+	s.use(ledger, ch, d.Channel, d.At)
+}
+
+// use counts a send on channel (numbered ch in the ledger) at t against
+// the policy's quotas on that channel, once for each distinct period.
+func (s *Sender) use(ledger *Ledger, ch int32, channel string, t time.Time) {
 	for i, q := range s.p.Quotas {
-		if q.Channel == d.Channel {
-			if ledger.quotas == nil {
-				ledger.quotas = map[quotaKey]int64{}
-			}
-			ledger.quotas[quotaKey{i, s.p.Calendar.Index(q.Per, d.At)}]++
+		if q.Channel != channel || slices.ContainsFunc(s.p.Quotas[:i], func(o Quota) bool { return o.Channel == channel && o.Per == q.Per }) {
+			continue
 		}
+		if ledger.quotas == nil {
+			ledger.quotas = map[quotaKey]int64{}
+		}
+		ledger.quotas[quotaKey{ch, q.Per, s.p.Calendar.Index(q.Per, t)}]++
 	}
+}
+
+// Record counts a send the host made to a member on a channel at an
+// instant, as [Ledger.Record] does, and against the policy's channel
+// quotas too: what a host calls for each send in its log when it restores
+// a ledger. It refuses a nil ledger, an empty member or channel, and a
+// zero time with an error matching [qun.ErrInvalid], recording nothing.
+// A send recorded twice counts twice.
+func (s *Sender) Record(ledger *Ledger, member qun.MemberID, channel string, at time.Time) error {
+	var errs []error
+	if ledger == nil {
+		errs = append(errs, qun.Invalid("ledger", "must not be nil"))
+	}
+	if member == "" {
+		errs = append(errs, qun.Invalid("member", "must not be empty"))
+	}
+	if channel == "" {
+		errs = append(errs, qun.Invalid("channel", "must not be empty"))
+	}
+	if at.IsZero() {
+		errs = append(errs, qun.Invalid("at", "must not be zero"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("calendar: record: %w", err)
+	}
+	ch := ledger.channel(channel)
+	ledger.record(ledger.slot(member), ch, unixOf(at))
+	s.use(ledger, ch, channel, at)
+	return nil
 }
 
 // PlanDay plans every send of the messages to the members on the local day

@@ -153,6 +153,77 @@ func TestPlanDay(t *testing.T) {
 	}
 }
 
+// A ledger restored from the host's send log with Sender.Record counts
+// the channel quotas as the one planning filled; Ledger.Record, which
+// knows no policy, restores member caps only. Quotas count by channel and
+// period, so their order in the policy does not matter, and two quotas on
+// one channel and period count each send once.
+func TestSenderRecordRestoresQuotas(t *testing.T) {
+	s := newYorkPolicy(t)
+	s.p.Quotas = []Quota{{Channel: "wechat", Limit: 10, Per: qun.Month}, {Channel: "sms", Limit: 2, Per: qun.Day}, {Channel: "sms", Limit: 5, Per: qun.Day}}
+	sms := Message{ID: "sms", Channel: "sms", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T100000\nRRULE:FREQ=DAILY")}
+	sh := qun.MustLoadZone("Asia/Shanghai")
+	day := qun.Date{Year: 2026, Month: 3, Day: 8}
+	first := []Member{{ID: "a", Zone: sh}, {ID: "b", Zone: sh}}
+	later := []Member{{ID: "c", Zone: sh}}
+
+	planned := NewLedger()
+	out, err := s.PlanDay(day, first, []Message{sms}, planned, Profiles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, cappedOnly := NewLedger(), NewLedger()
+	for _, d := range out {
+		if d.Refused != Admitted {
+			t.Fatalf("planning: %s", d.Explain())
+		}
+		if err := s.Record(restored, d.Member, d.Channel, d.At); err != nil {
+			t.Fatal(err)
+		}
+		cappedOnly.Record(d.Member, d.Channel, d.At)
+	}
+	reordered := *s
+	reordered.p.Quotas = []Quota{s.p.Quotas[2], s.p.Quotas[1], s.p.Quotas[0]}
+	for _, c := range []struct {
+		name   string
+		s      *Sender
+		ledger *Ledger
+		want   Refusal
+		quota  int
+	}{
+		{"planned", s, planned, CappedChannel, 1},
+		{"restored with Sender.Record", s, restored, CappedChannel, 1},
+		{"restored, quotas reordered", &reordered, restored, CappedChannel, 1},
+		{"restored with Ledger.Record", s, cappedOnly, Admitted, -1},
+	} {
+		out, err := c.s.PlanDay(day, later, []Message{sms}, c.ledger, Profiles{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || out[0].Refused != c.want || out[0].Cap != c.quota {
+			t.Errorf("%s: %s", c.name, out[0].Explain())
+		}
+	}
+
+	var errs []error
+	for _, call := range []func() error{
+		func() error { return s.Record(nil, "a", "sms", time.Unix(1, 0)) },
+		func() error { return s.Record(restored, "", "sms", time.Unix(1, 0)) },
+		func() error { return s.Record(restored, "a", "", time.Unix(1, 0)) },
+		func() error { return s.Record(restored, "a", "sms", time.Time{}) },
+	} {
+		errs = append(errs, call())
+	}
+	for i, err := range errs {
+		if !errors.Is(err, qun.ErrInvalid) {
+			t.Errorf("call %d: %v, want ErrInvalid", i, err)
+		}
+	}
+	if n := restored.Sends("a"); n != 1 {
+		t.Errorf("refused records wrote: a has %d sends", n)
+	}
+}
+
 func TestPolicyJSON(t *testing.T) {
 	in := `{"calendar":{"zone":"Asia/Shanghai","week_start":"monday"},"quiet_hours":{"start":"22:00","end":"08:00"},` +
 		`"caps":[{"channel":"wechat","limit":2,"per":"day"},{"limit":5,"window":"7d"}],"quotas":[{"channel":"sms","limit":1000,"per":"day"}],` +
