@@ -233,8 +233,11 @@ func (l *Ledger) Sends(member qun.MemberID) int {
 }
 
 // capped returns the index of the first cap that a send on channel at t
-// would break, given the member's sends (at slot), or -1.
+// would break, given the member's sends (at slot; -1 for none), or -1.
 func (l *Ledger) capped(caps []Cap, slot int32, channel string, t time.Time, cal qun.Calendar) int {
+	if slot < 0 {
+		return -1
+	}
 	list := l.logs[slot]
 	if len(list) == 0 {
 		return -1

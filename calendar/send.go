@@ -302,7 +302,12 @@ func (s *Sender) NextSendTime(member Member, msg Message, now time.Time, ledger 
 		// from the start of today.
 		after = qun.DateOf(now.In(loc)).Start(loc).Add(-1)
 	}
-	slot := ledger.slot(member.ID)
+	// Reading only: a member the ledger does not know has no sends, and
+	// is not added (slot -1).
+	slot, known := ledger.index[member.ID]
+	if !known {
+		slot = -1
+	}
 	times := newSendTimes(member.Zone, s.p.Quiet)
 	// cur is the send being gathered: later occurrences at its instant
 	// merge into it, and it is settled when the next send begins. An

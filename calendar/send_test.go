@@ -659,3 +659,23 @@ func TestNilAndZeroValues(t *testing.T) {
 		t.Errorf("Estimate(Weekday(9)) = %v", b)
 	}
 }
+
+// NextSendTime reads the ledger and writes nothing to it, not even a
+// member it has not seen, so that callers may share a ledger between
+// reads.
+func TestNextSendTimeWritesNothing(t *testing.T) {
+	s := newYorkPolicy(t)
+	s.p.Quotas = []Quota{{Channel: "wechat", Limit: 5, Per: qun.Day}}
+	ny := qun.MustLoadZone("America/New_York")
+	voice := Message{ID: "voice", Channel: "wechat", When: mustRec(t, "DTSTART;TZID=Asia/Shanghai:20260101T062000\nRRULE:FREQ=DAILY")}
+	l := NewLedger()
+	l.Record("known", "wechat", time.Date(2026, 3, 8, 9, 0, 0, 0, ny.Location()))
+	for _, m := range []qun.MemberID{"known", "new"} {
+		if _, err := s.NextSendTime(Member{ID: m, Zone: ny}, voice, time.Date(2026, 3, 7, 12, 0, 0, 0, ny.Location()), l, Profiles{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(l.index) != 1 || l.Sends("known") != 1 || len(l.quotas) != 0 {
+		t.Errorf("NextSendTime wrote to the ledger: %d members, %d quota counters", len(l.index), len(l.quotas))
+	}
+}
