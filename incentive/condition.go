@@ -118,6 +118,51 @@ func condKey(c qun.Condition, member bool) string {
 	return b.String()
 }
 
+// exactIndexMin is how many exact conditions of one value must test one
+// cached property or attribute before the engine decides them all from a
+// single lookup of its value, instead of comparing the value with each.
+// A program that sends each SKU or store its own rule has dozens.
+const exactIndexMin = 8
+
+// exactGroup is the exact conditions on one cached property (or
+// attribute) whose outcome the memo holds, when there are at least
+// exactIndexMin: the first time an evaluation tests one, it decides them
+// all, failing every one and then passing those whose value is the
+// property's, found in byValue.
+type exactGroup struct {
+	ids     []int32
+	byValue map[string][]int32
+}
+
+// exactGroups are the groups by slot, for event properties and for member
+// attributes.
+type exactGroups [2][maxSlots]*exactGroup
+
+// exactGroups returns the groups of the table's conditions.
+func (t *condTable) exactGroups() exactGroups {
+	var g exactGroups
+	var ids [2][maxSlots][]int32
+	for id, c := range t.conds {
+		if c.shape == exactOne && c.slot >= 0 && id < maxMemo {
+			ids[b2i(c.member)][c.slot] = append(ids[b2i(c.member)][c.slot], int32(id))
+		}
+	}
+	for m := range ids {
+		for slot, list := range ids[m] {
+			if len(list) < exactIndexMin {
+				continue
+			}
+			grp := &exactGroup{ids: list, byValue: map[string][]int32{}}
+			for _, id := range list {
+				one := t.conds[id].one
+				grp.byValue[one] = append(grp.byValue[one], id)
+			}
+			g[m][slot] = grp
+		}
+	}
+	return g
+}
+
 // maxMemo is how many distinct conditions an evaluation remembers the
 // outcome of; a program with more tests the rest each time.
 const maxMemo = 128
@@ -136,8 +181,23 @@ func (x *evalContext) holds(id int32) bool {
 	return x.testOnce(id)
 }
 
-// testOnce tests condition id, and remembers the outcome.
+// testOnce tests condition id, and remembers the outcome. An exact
+// condition of a large group decides the whole group.
 func (x *evalContext) testOnce(id int32) bool {
+	if c := &x.e.conds[id]; c.shape == exactOne && c.slot >= 0 && uint32(id) < maxMemo {
+		if g := x.e.exact[b2i(c.member)][c.slot]; g != nil {
+			v, ok := x.value1(c)
+			for _, j := range g.ids {
+				x.memo[j] = -1
+			}
+			if ok {
+				for _, j := range g.byValue[v] {
+					x.memo[j] = 1
+				}
+			}
+			return x.memo[id] > 0
+		}
+	}
 	held := x.test(id)
 	if uint32(id) < maxMemo {
 		x.memo[id] = -1
@@ -158,17 +218,20 @@ func (x *evalContext) allHold(ids []int32) bool {
 	return true
 }
 
+// value1 returns the value of the event property or member attribute
+// that c tests, and whether it is present.
+func (x *evalContext) value1(c *cond) (string, bool) {
+	if c.member {
+		return x.attrs.get(c.slot, c.c.Prop, x.m.Attrs)
+	}
+	return x.props.get(c.slot, c.c.Prop, x.ev.Props)
+}
+
 // test tests condition id on the event's properties or the member's
 // attributes.
 func (x *evalContext) test(id int32) bool {
 	c := &x.e.conds[id]
-	var v string
-	var ok bool
-	if c.member {
-		v, ok = x.attrs.get(c.slot, c.c.Prop, x.m.Attrs)
-	} else {
-		v, ok = x.props.get(c.slot, c.c.Prop, x.ev.Props)
-	}
+	v, ok := x.value1(c)
 	switch c.shape {
 	case exactOne:
 		return ok && v == c.one

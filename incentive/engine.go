@@ -18,6 +18,7 @@ type Engine struct {
 	kinds      map[string]*Kind
 	rules      []crule           // in evaluation order
 	conds      []cond            // the distinct conditions of the rules
+	exact      exactGroups       // the many exact conditions on one cached property, by slot
 	byName     map[string][]gate // event name → its rules, in evaluation order
 	byID       map[string]int    // rule ID → index in rules
 	loc        *time.Location
@@ -162,6 +163,7 @@ func Compile(p Program) (*Engine, error) {
 		e.rules = append(e.rules, c)
 	}
 	e.conds = conds.conds
+	e.exact = conds.exactGroups()
 	return e, nil
 }
 

@@ -512,3 +512,47 @@ func TestManyDistinctConditions(t *testing.T) {
 		}
 	}
 }
+
+// TestManyExactConditionsOnOneProperty checks evaluation against the
+// reference for programs whose rules each test a property against a value
+// of their own (a rule per SKU, per store), in numbers that make the
+// engine decide them all from one lookup of the property's value: with
+// the property missing, matching one rule's value, or another's, and with
+// other conditions on the same property beside them.
+func TestManyExactConditionsOnOneProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 60).Draw(t, "rules")
+		values := rapid.IntRange(1, 30).Draw(t, "values")
+		var rules []incentive.Rule
+		for i := range n {
+			where := []qun.Condition{{Prop: "sku", Op: qun.OpExact, Values: []string{"s" + strconv.Itoa(rapid.IntRange(0, values).Draw(t, "value"))}}}
+			switch rapid.IntRange(0, 5).Draw(t, "other") {
+			case 0:
+				where = append(where, qun.Condition{Prop: "sku", Op: qun.OpIsNot, Values: []string{"s1"}})
+			case 1:
+				where = append(where, qun.Condition{Prop: "store", Op: qun.OpExact, Values: []string{"x"}})
+			case 2:
+				where = append([]qun.Condition{{Prop: "sku", Op: qun.OpExact, Values: []string{"s2", "s3"}}}, where...)
+			}
+			rules = append(rules, incentive.Rule{ID: "r" + strconv.Itoa(i), Kind: "points", Event: qun.EventFilter{Name: "e", Where: where},
+				Points: decimal.New(int64(1+i%5), 0), Priority: rapid.IntRange(0, 3).Draw(t, "priority")})
+		}
+		p := incentive.Program{Calendar: calSH, Kinds: []incentive.Kind{spendable("points")}, Rules: rules}
+		eng, err := incentive.Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := qun.Event{ID: "ev", Member: "lin", Name: "e", Time: t0, Props: map[string]string{}}
+		if rapid.IntRange(0, 4).Draw(t, "sku missing") > 0 {
+			ev.Props["sku"] = "s" + strconv.Itoa(rapid.IntRange(0, values+1).Draw(t, "sku"))
+		}
+		if rapid.Bool().Draw(t, "store") {
+			ev.Props["store"] = "x"
+		}
+		got := eng.Evaluate(ev, incentive.Member{}, incentive.RuleState{}, t0).Awards
+		want := referenceEvaluate(p, ev, incentive.Member{}, incentive.RuleState{}, t0)
+		if diff := cmp.Diff(want, got, cmp.Comparer(sameDecimal)); diff != "" {
+			t.Fatalf("Evaluate differs from the reference (-want +got):\n%s", diff)
+		}
+	})
+}
