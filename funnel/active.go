@@ -27,6 +27,10 @@ func (a Activity) Validate() error {
 
 // ActiveDay is one day of an active-users series.
 type ActiveDay struct {
+	// Day is the calendar day these counts are for, in the Activity's
+	// Calendar: one entry per day from from to to, inclusive, earliest
+	// first. Its day runs from local midnight to the next (23 or 25 hours
+	// long across a DST change).
 	Day qun.Date
 	// DAU counts the members active on the day; WAU those active in the 7
 	// days ending with it, and MAU in the 30 days ending with it (rolling
@@ -94,6 +98,9 @@ func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
 // ActiveDays is how many days the members active in one period were active
 // (PostHog's stickiness insight, per period).
 type ActiveDays struct {
+	// Period is the period these counts are for, of the grain asked for,
+	// in the Activity's Calendar. Periods are whole: the first and the last
+	// count all of their days even when from and to fall inside them.
 	Period qun.Period
 	// Members counts the members active on at least one day of the period.
 	Members int64

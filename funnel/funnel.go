@@ -342,8 +342,16 @@ func (f *Funnel) UnmarshalJSON(data []byte) error {
 // leaves that side open. PostHog's date ranges bound every event of a funnel
 // this way: steps before From or at or after To are not seen.
 type Range struct {
+	// From is the first instant seen: an event counts when its time, as
+	// the table keeps it (to the microsecond, rounded down), is at or after
+	// From. The zero time leaves the range open before.
 	From time.Time
-	To   time.Time
+	// To is the first instant not seen: an event counts when its time is
+	// before To. The zero time leaves the range open after. A To that is
+	// set and not after From sees no event: every step counts 0 members.
+	// (A [FirstEver] or [FirstMatching] step still looks at events outside
+	// the range to find a member's first; it only cannot complete there.)
+	To time.Time
 }
 
 // bounds returns the range in microseconds, [from, to).

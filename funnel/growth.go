@@ -42,10 +42,24 @@ func Compound(start, rate float64, periods int) float64 {
 //
 // Its JSON form is {"invites":3,"conversion":0.2,"cycle_time":"2d","churn":0.05}.
 type Viral struct {
-	Invites    float64      `json:"invites"`
-	Conversion float64      `json:"conversion"`
-	CycleTime  qun.Duration `json:"cycle_time"`
-	Churn      float64      `json:"churn,omitempty"`
+	// Invites is the mean number of invitations a member sends, all in the
+	// cycle after they join (newcomers invite once, as in Skok's model):
+	// a finite number, 0 or more. 3 means each member invites three
+	// friends.
+	Invites float64 `json:"invites"`
+	// Conversion is the share of invitations that bring a member in, from
+	// 0 to 1: 0.2 means one invitation in five converts.
+	Conversion float64 `json:"conversion"`
+	// CycleTime is the viral cycle time: how long from a member joining to
+	// the members they invited joining in turn ("2d"). It must be positive;
+	// [Viral.Cycles] and [Viral.KFor] divide a campaign's duration by it,
+	// and [Viral.Project], which counts in cycles, does not use it.
+	CycleTime qun.Duration `json:"cycle_time"`
+	// Churn is the share of the members at the start of a cycle who have
+	// left by its end, from 0 up to but not including 1; the cycle's
+	// newcomers are not churned until the next cycle. The zero Churn
+	// loses no one.
+	Churn float64 `json:"churn,omitempty"`
 }
 
 // UnmarshalJSON reads a model strictly: unknown fields are refused, and so
@@ -156,7 +170,12 @@ func (v Viral) KFor(seed, target float64, d time.Duration) (float64, error) {
 
 // Invite is one edge of an invitation tree: Inviter brought Invitee in.
 type Invite struct {
+	// Inviter is the member who sent the invitation.
 	Inviter qun.MemberID `json:"inviter"`
+	// Invitee is the member the invitation brought in. [Generations]
+	// credits a member to the first invitation that names them as Invitee
+	// and ignores later ones, and ignores an Invite whose Invitee is its
+	// Inviter (a self-invitation).
 	Invitee qun.MemberID `json:"invitee"`
 }
 

@@ -47,11 +47,31 @@ func (l Lifecycle) Validate() error {
 	return errors.Join(errs...)
 }
 
-// LifecyclePeriod counts one period's members by lifecycle status.
-// Dormant is zero or negative.
+// LifecyclePeriod counts one period's members by lifecycle status, as
+// defined on [Lifecycle]. New, Returning and Resurrecting are the members
+// active in the period, each in exactly one of them; Dormant is zero or
+// negative.
 type LifecyclePeriod struct {
-	Period                                qun.Period
-	New, Returning, Resurrecting, Dormant int64
+	// Period is the period counted, of the Lifecycle's grain in its
+	// Calendar: one per period holding a day from from to to, earliest
+	// first.
+	Period qun.Period
+	// New counts the members active in the period for the first time, who
+	// were also created in it (or, with NewFromFirstActivity, whenever they
+	// were created).
+	New int64
+	// Returning counts the members active in the period and in the one
+	// before it.
+	Returning int64
+	// Resurrecting counts the members active in the period, not in the
+	// one before it, and not new: back after a gap, or active for the first
+	// time in a period after the one they were created in.
+	Resurrecting int64
+	// Dormant is minus the number of members who were active in the period
+	// before and are not in this one: 0 or negative, as PostHog plots it. A
+	// member is counted dormant once per active run, in the period right
+	// after it, not again in the quiet periods that follow.
+	Dormant int64
 }
 
 // Run counts the lifecycle of the members of t in each period holding a day

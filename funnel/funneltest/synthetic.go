@@ -29,11 +29,24 @@ import (
 // buy, each with a delay; the rest of their events are likes, shares and
 // visits spread over the remaining days.
 type Synthetic struct {
+	// Members is the number of members. They are numbered from 0 in
+	// [Row].Member, and [MemberID] names member i "m<i>".
 	Members int
-	Events  int
-	Days    int
-	Start   time.Time
-	Seed    uint64
+	// Events is the number of events in all, shared out evenly: each member
+	// has Events/Members of them, and the first Events%Members members one
+	// more. Every member has at least their arriving visit.
+	Events int
+	// Days is the length of the community's history in days from Start:
+	// members arrive at instants spread uniformly over it, and no event
+	// falls after it.
+	Days int
+	// Start is the instant the history begins: an event's time is Start
+	// plus its [Row].Second.
+	Start time.Time
+	// Seed seeds the generator's random source (a PCG): the same Synthetic
+	// always gives the same events ([BenchCounts] pins the answer for
+	// [Bench]), and another Seed another community of the same shape.
+	Seed uint64
 }
 
 // Bench is the community of the package's benchmark: 10,000,000 events over
@@ -57,8 +70,12 @@ var Names = []string{"visit", "join", "first_post", "check_in", "purchase", "lik
 // Row is one generated event in compact form: the member's index, the
 // code of its name in Names, and its time in seconds from Start.
 type Row struct {
+	// Member is the member's index, from 0 to Synthetic.Members − 1.
 	Member uint32
-	Name   uint8
+	// Name is the code of the event's name: its index in [Names].
+	Name uint8
+	// Second is the event's time in whole seconds after Synthetic.Start,
+	// less than Synthetic.Days × 86,400.
 	Second uint32
 }
 

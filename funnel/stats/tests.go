@@ -3,7 +3,12 @@ package stats
 import "math"
 
 // Interval is a confidence interval [Lo, Hi].
-type Interval struct{ Lo, Hi float64 }
+type Interval struct {
+	// Lo is the lower bound and Hi the upper, both inclusive, Lo <= Hi:
+	// within [0, 1] for a rate ([Wilson]), within [−1, 1] for a difference
+	// of two rates ([TwoProportions].CI).
+	Lo, Hi float64
+}
 
 // Wilson returns the Wilson score interval for a proportion of successes
 // out of n trials at the given confidence level (0.95 for 95%). Unlike the
