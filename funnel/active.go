@@ -42,13 +42,19 @@ type ActiveDay struct {
 }
 
 // Daily returns the active-users series for each day from from to to,
-// inclusive.
+// inclusive. A nil t reads as an empty table: every count is 0. An
+// activity that does not validate, and days that are not valid (years 0001
+// to 9999) with from <= to, are refused with an error matching
+// [qun.ErrInvalid].
 func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	const lookback = 29 // MAU on the first day needs the 29 days before it
 	ps := newPeriods(a.Calendar, qun.Day, from.AddDays(-lookback), to)
@@ -111,7 +117,10 @@ type ActiveDays struct {
 }
 
 // ActiveDaysPer returns, for each period of grain g holding a day from from
-// to to, the distribution of its members' active days.
+// to to, the distribution of its members' active days. A nil t reads as an
+// empty table: every count is 0. An activity that does not validate, a
+// grain that is not one, and days that are not valid (years 0001 to 9999)
+// with from <= to, are refused with an error matching [qun.ErrInvalid].
 func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]ActiveDays, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -121,6 +130,9 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	first, last := a.Calendar.PeriodOn(g, from), a.Calendar.PeriodOn(g, to)
 	days := newPeriods(a.Calendar, qun.Day, first.First, last.Last())

@@ -372,8 +372,16 @@ const (
 )
 
 // ceilMicro returns t in microseconds, rounded up, so that an event (whose
-// time is rounded down) before t stays before it.
+// time is rounded down) before t stays before it. Instants beyond the
+// ±292,000 years that int64 microseconds reach saturate at minMicros and
+// maxMicros, far beyond any event's years 0001 to 9999.
 func ceilMicro(t time.Time) int64 {
+	switch sec := t.Unix(); {
+	case sec >= maxMicros/1_000_000:
+		return maxMicros
+	case sec < minMicros/1_000_000:
+		return minMicros
+	}
 	us := t.UnixMicro()
 	if t.Nanosecond()%1000 != 0 {
 		us++

@@ -75,13 +75,19 @@ type LifecyclePeriod struct {
 }
 
 // Run counts the lifecycle of the members of t in each period holding a day
-// from from to to.
+// from from to to. A nil t reads as an empty table: every count is 0. A
+// lifecycle that does not validate, and days that are not valid (years
+// 0001 to 9999) with from <= to, are refused with an error matching
+// [qun.ErrInvalid].
 func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	// Period 0 is the one before the first reported: its activity decides
 	// returning and dormant in the first.

@@ -11,6 +11,10 @@ import (
 
 // Query is a compiled [Funnel], ready to run over tables. It is immutable;
 // any number of goroutines may run it at once.
+//
+// Only [Funnel.Compile] makes a working Query. A nil *Query and the zero
+// Query have no steps and count nothing: Run returns the zero Result,
+// Explain finds no one, and Funnel returns the zero Funnel.
 type Query struct {
 	f      Funnel
 	n      int
@@ -40,10 +44,23 @@ func (f Funnel) Compile() (*Query, error) {
 }
 
 // Funnel returns the definition q was compiled from.
-func (q *Query) Funnel() Funnel { return q.f }
+func (q *Query) Funnel() Funnel {
+	if q == nil {
+		return Funnel{}
+	}
+	return q.f
+}
 
-// Run counts the funnel over the events of t within r.
+// Run counts the funnel over the events of t within r. A nil t reads as
+// an empty table: every step counts 0 members. A nil or zero q (not made by
+// Compile) returns the zero Result, with no steps.
 func (q *Query) Run(t *Table, r Range) Result {
+	if q == nil || q.n == 0 {
+		return Result{}
+	}
+	if t == nil {
+		t = new(Table)
+	}
 	e := q.newExec(t, r)
 	var g grouper
 	g.each(t, e.keep, e.member)
@@ -66,8 +83,12 @@ type Path struct {
 }
 
 // Explain returns the path of one member of t through the funnel, as Run
-// counts it; ok is false when t has no such member.
+// counts it; ok is false when t has no such member (a nil t has none), and
+// when q is nil or zero (not made by Compile).
 func (q *Query) Explain(t *Table, m qun.MemberID, r Range) (p Path, ok bool) {
+	if q == nil || q.n == 0 || t == nil {
+		return Path{}, false
+	}
 	id, ok := t.memberIDs[m]
 	if !ok {
 		return Path{}, false
