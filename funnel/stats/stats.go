@@ -8,27 +8,43 @@
 // Every function is checked in its tests against published reference
 // values: R's prop.test, chisq.test and power.prop.test outputs, Newcombe
 // (1998), and the NIST/SEMATECH e-Handbook's tables.
+//
+// Nothing here panics or hangs on its arguments. The tests refuse
+// arguments outside their domain (a negative count, more successes than
+// trials, a NaN or a probability outside (0, 1)) with an error that
+// matches both [ErrInput] and qun.ErrInvalid, as every refusal of bad data
+// in qun does, and names the argument. The distribution functions, which
+// return a number alone, return NaN where their argument is NaN or outside
+// their domain, as math's functions do.
 package stats
 
 import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/qunkit/qun"
 )
 
-// ErrInput is returned (wrapped) for arguments outside a function's domain:
-// a negative count, more successes than trials, a probability outside
-// (0, 1).
+// ErrInput is matched (with errors.Is) by every error that refuses an
+// argument outside a function's domain: a negative count, more successes
+// than trials, a NaN or a probability outside (0, 1). Those errors also
+// match qun.ErrInvalid: each is a *qun.ValidationError naming the argument
+// at fault, wrapping ErrInput.
 var ErrInput = errors.New("stats: invalid input")
 
-func inputErr(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInput}, args...)...)
+// inputErr refuses the argument field, for the reason formatted as by
+// fmt.Sprintf.
+func inputErr(field, format string, args ...any) error {
+	return fmt.Errorf("stats: %w", &qun.ValidationError{Field: field, Reason: fmt.Sprintf(format, args...), Err: ErrInput})
 }
 
-// NormalCDF returns the standard normal distribution function Φ(x).
+// NormalCDF returns the standard normal distribution function Φ(x): 0 at
+// −Inf, 1 at +Inf, NaN for NaN.
 func NormalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-// NormalSF returns the upper tail 1 − Φ(x), accurate far into the tail.
+// NormalSF returns the upper tail 1 − Φ(x), accurate far into the tail: 1
+// at −Inf, 0 at +Inf, NaN for NaN.
 func NormalSF(x float64) float64 { return 0.5 * math.Erfc(x/math.Sqrt2) }
 
 // NormalQuantile returns Φ⁻¹(p), the x with Φ(x) = p, for p in (0, 1); it
@@ -82,19 +98,32 @@ func NormalQuantile(p float64) float64 {
 
 // ChiSquareCDF returns P(X ≤ x) for X chi-square distributed with df
 // degrees of freedom: the regularized lower incomplete gamma P(df/2, x/2).
+// It is 0 for x <= 0 and 1 at +Inf; it is NaN for a NaN x and for df < 1,
+// which is no chi-square distribution.
 func ChiSquareCDF(x float64, df int) float64 {
-	if x <= 0 || df <= 0 {
+	switch {
+	case math.IsNaN(x) || df < 1:
+		return math.NaN()
+	case x <= 0:
 		return 0
+	case math.IsInf(x, 1):
+		return 1
 	}
 	p, _ := gammaPQ(float64(df)/2, x/2)
 	return p
 }
 
 // ChiSquareSF returns P(X > x), the p-value of a chi-square statistic x
-// with df degrees of freedom, accurate in the far tail.
+// with df degrees of freedom, accurate in the far tail. It is 1 for
+// x <= 0 and 0 at +Inf; it is NaN for a NaN x and for df < 1.
 func ChiSquareSF(x float64, df int) float64 {
-	if x <= 0 || df <= 0 {
+	switch {
+	case math.IsNaN(x) || df < 1:
+		return math.NaN()
+	case x <= 0:
 		return 1
+	case math.IsInf(x, 1):
+		return 0
 	}
 	_, q := gammaPQ(float64(df)/2, x/2)
 	return q
