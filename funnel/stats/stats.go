@@ -96,13 +96,20 @@ func NormalQuantile(p float64) float64 {
 	return x
 }
 
+// MaxDF is the most degrees of freedom the chi-square functions take:
+// 2^24, more than a contingency table of a funnel's steps across variants
+// ever has. Their rounding error grows with df, as the logarithm of the
+// gamma function loses digits to cancellation: about 1e-8 relative near
+// MaxDF, where a normal approximation (Wilson–Hilferty) is as good.
+const MaxDF = 1 << 24
+
 // ChiSquareCDF returns P(X ≤ x) for X chi-square distributed with df
 // degrees of freedom: the regularized lower incomplete gamma P(df/2, x/2).
-// It is 0 for x <= 0 and 1 at +Inf; it is NaN for a NaN x and for df < 1,
-// which is no chi-square distribution.
+// It is 0 for x <= 0 and 1 at +Inf; it is NaN for a NaN x, for df < 1,
+// which is no chi-square distribution, and for df above [MaxDF].
 func ChiSquareCDF(x float64, df int) float64 {
 	switch {
-	case math.IsNaN(x) || df < 1:
+	case math.IsNaN(x) || df < 1 || int64(df) > MaxDF:
 		return math.NaN()
 	case x <= 0:
 		return 0
@@ -115,10 +122,11 @@ func ChiSquareCDF(x float64, df int) float64 {
 
 // ChiSquareSF returns P(X > x), the p-value of a chi-square statistic x
 // with df degrees of freedom, accurate in the far tail. It is 1 for
-// x <= 0 and 0 at +Inf; it is NaN for a NaN x and for df < 1.
+// x <= 0 and 0 at +Inf; it is NaN for a NaN x, for df < 1 and for df
+// above [MaxDF].
 func ChiSquareSF(x float64, df int) float64 {
 	switch {
-	case math.IsNaN(x) || df < 1:
+	case math.IsNaN(x) || df < 1 || int64(df) > MaxDF:
 		return math.NaN()
 	case x <= 0:
 		return 1
@@ -133,12 +141,16 @@ func ChiSquareSF(x float64, df int) float64 {
 // Q(a, x) = 1 − P(a, x), by the series for x < a+1 and by Lentz's continued
 // fraction otherwise (Numerical Recipes, 3rd ed., §6.2), each computing the
 // smaller of the two directly so neither loses precision.
+//
+// Near x = a both converge in about √a steps, so the number of steps
+// allowed grows with √a (about 70,000 at [MaxDF]).
 func gammaPQ(a, x float64) (p, q float64) {
 	lga, _ := math.Lgamma(a)
 	front := math.Exp(-x + a*math.Log(x) - lga)
+	steps := 10000 + int(20*math.Sqrt(a))
 	if x < a+1 {
 		sum, term := 1/a, 1/a
-		for n := 1; n < 10000; n++ {
+		for n := 1; n < steps; n++ {
 			term *= x / (a + float64(n))
 			sum += term
 			if math.Abs(term) < math.Abs(sum)*1e-17 {
@@ -153,7 +165,7 @@ func gammaPQ(a, x float64) (p, q float64) {
 	c := 1 / tiny
 	d := 1 / b
 	h := d
-	for i := 1; i < 10000; i++ {
+	for i := 1; i < steps; i++ {
 		an := -float64(i) * (float64(i) - a)
 		b += 2
 		d = an*d + b
