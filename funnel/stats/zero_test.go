@@ -74,7 +74,10 @@ func TestZeroSweepRefusals(t *testing.T) {
 		{"SampleSize p1 NaN", func() error { _, err := SampleSize(nan, 0.5, 0.05, 0.8); return err }, "p1"},
 		{"SampleSize p2 Inf", func() error { _, err := SampleSize(0.5, inf, 0.05, 0.8); return err }, "p2"},
 		{"SampleSize equal rates", func() error { _, err := SampleSize(0.5, 0.5, 0.05, 0.8); return err }, "p2"},
-		{"SampleSize rates too close", func() error { _, err := SampleSize(2*math.SmallestNonzeroFloat64, math.SmallestNonzeroFloat64, 0.05, 0.8); return err }, "p2"},
+		{"SampleSize rates too close", func() error {
+			_, err := SampleSize(2*math.SmallestNonzeroFloat64, math.SmallestNonzeroFloat64, 0.05, 0.8)
+			return err
+		}, "p2"},
 		{"SampleSize alpha NaN", func() error { _, err := SampleSize(0.1, 0.2, nan, 0.8); return err }, "alpha"},
 		{"SampleSize alpha 1", func() error { _, err := SampleSize(0.1, 0.2, 1, 0.8); return err }, "alpha"},
 		{"SampleSize power 0", func() error { _, err := SampleSize(0.1, 0.2, 0.05, 0); return err }, "power"},
