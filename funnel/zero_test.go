@@ -305,6 +305,37 @@ func TestZeroSweepFunnel(t *testing.T) {
 				}
 			}
 		}},
+		{"a bot with 200,000 events in one window", func(t *testing.T) {
+			// Every order is near linear in a member's events: the
+			// unordered search once offered every event of a window to
+			// each window, a member's events squared (hours here).
+			const n = 200_000
+			tab, err := funnel.Build(func(yield func(qun.Event) bool) {
+				for i := range n {
+					name := "visit"
+					if i%50_000 == 49_999 {
+						name = "buy"
+					}
+					if !yield(qun.Event{Member: "bot", Name: name, Time: sweepStart.Add(time.Duration(i) * time.Second)}) {
+						return
+					}
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			visit, buy := qun.EventFilter{Name: "visit"}, qun.EventFilter{Name: "buy"}
+			for _, o := range []funnel.Order{funnel.Ordered, funnel.Strict, funnel.Unordered} {
+				q, err := funnel.Funnel{Order: o, Steps: []funnel.Step{{EventFilter: buy}, {EventFilter: buy}, {EventFilter: visit}, {EventFilter: buy}},
+					Exclusions: []funnel.Exclusion{{Event: qun.EventFilter{Name: "refund"}, To: 3}}}.Compile()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := q.Run(tab, funnel.Range{}).Steps[0].Members; got != 1 {
+					t.Errorf("%v: %d members", o, got)
+				}
+			}
+		}},
 		{"enums out of range", func(t *testing.T) {
 			for _, v := range []interface {
 				String() string
