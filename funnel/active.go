@@ -27,7 +27,10 @@ func (a Activity) Validate() error {
 
 // ActiveDay is one day of an active-users series.
 type ActiveDay struct {
-	// Day is the day, in the activity's calendar.
+	// Day is the calendar day these counts are for, in the Activity's
+	// Calendar: one entry per day from from to to, inclusive, earliest
+	// first. Its day runs from local midnight to the next (23 or 25 hours
+	// long across a DST change).
 	Day qun.Date
 	// DAU counts the members active on the day; WAU those active in the 7
 	// days ending with it, and MAU in the 30 days ending with it (rolling
@@ -39,14 +42,19 @@ type ActiveDay struct {
 }
 
 // Daily returns the active-users series for each day from from to to,
-// inclusive.
+// inclusive. A nil t reads as an empty table: every count is 0. An
+// activity that does not validate, and days that are not valid (years 0001
+// to 9999) with from <= to, are refused with an error matching
+// [qun.ErrInvalid].
 func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
-	t = t.orEmpty() // a nil table has no events
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	const lookback = 29 // MAU on the first day needs the 29 days before it
 	ps := newPeriods(a.Calendar, qun.Day, from.AddDays(-lookback), to)
@@ -96,7 +104,9 @@ func (a Activity) Daily(t *Table, from, to qun.Date) ([]ActiveDay, error) {
 // ActiveDays is how many days the members active in one period were active
 // (PostHog's stickiness insight, per period).
 type ActiveDays struct {
-	// Period is the period counted, of the grain asked for.
+	// Period is the period these counts are for, of the grain asked for,
+	// in the Activity's Calendar. Periods are whole: the first and the last
+	// count all of their days even when from and to fall inside them.
 	Period qun.Period
 	// Members counts the members active on at least one day of the period.
 	Members int64
@@ -107,9 +117,11 @@ type ActiveDays struct {
 }
 
 // ActiveDaysPer returns, for each period of grain g holding a day from from
-// to to, the distribution of its members' active days.
+// to to, the distribution of its members' active days. A nil t reads as an
+// empty table: every count is 0. An activity that does not validate, a
+// grain that is not one, and days that are not valid (years 0001 to 9999)
+// with from <= to, are refused with an error matching [qun.ErrInvalid].
 func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]ActiveDays, error) {
-	t = t.orEmpty() // a nil table has no events
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -118,6 +130,9 @@ func (a Activity) ActiveDaysPer(t *Table, g qun.Grain, from, to qun.Date) ([]Act
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	first, last := a.Calendar.PeriodOn(g, from), a.Calendar.PeriodOn(g, to)
 	days := newPeriods(a.Calendar, qun.Day, first.First, last.Last())

@@ -342,10 +342,15 @@ func (f *Funnel) UnmarshalJSON(data []byte) error {
 // leaves that side open. PostHog's date ranges bound every event of a funnel
 // this way: steps before From or at or after To are not seen.
 type Range struct {
-	// From is the first instant seen, included; zero for no lower bound.
+	// From is the first instant seen: an event counts when its time, as
+	// the table keeps it (to the microsecond, rounded down), is at or after
+	// From. The zero time leaves the range open before.
 	From time.Time
-	// To is the instant at which the range ends, excluded; zero for no
-	// upper bound.
+	// To is the first instant not seen: an event counts when its time is
+	// before To. The zero time leaves the range open after. A To that is
+	// set and not after From sees no event: every step counts 0 members.
+	// (A [FirstEver] or [FirstMatching] step still looks at events outside
+	// the range to find a member's first; it only cannot complete there.)
 	To time.Time
 }
 
@@ -367,8 +372,16 @@ const (
 )
 
 // ceilMicro returns t in microseconds, rounded up, so that an event (whose
-// time is rounded down) before t stays before it.
+// time is rounded down) before t stays before it. Instants beyond the
+// ±292,000 years that int64 microseconds reach saturate at minMicros and
+// maxMicros, far beyond any event's years 0001 to 9999.
 func ceilMicro(t time.Time) int64 {
+	switch sec := t.Unix(); {
+	case sec >= maxMicros/1_000_000:
+		return maxMicros
+	case sec < minMicros/1_000_000:
+		return minMicros
+	}
 	us := t.UnixMicro()
 	if t.Nanosecond()%1000 != 0 {
 		us++

@@ -14,9 +14,13 @@ import (
 // periods: (end/start)^(1/periods) − 1. Operators set targets this way
 // ("+55% activity in three months" is a monthly rate of 1.55^(1/3) − 1,
 // about 15.7%).
+//
+// start must be a finite number above 0, end a finite number, 0 or more,
+// and periods at least 1; anything else (NaN and infinities included) is
+// refused with an error matching [qun.ErrInvalid].
 func GrowthRate(start, end float64, periods int) (float64, error) {
-	if !(start > 0) || end < 0 || math.IsInf(end, 0) || math.IsNaN(end) {
-		return 0, qun.Invalid("", "want start > 0 and end >= 0, got %v and %v", start, end)
+	if !(start > 0) || math.IsInf(start, 0) || !(end >= 0) || math.IsInf(end, 0) {
+		return 0, qun.Invalid("", "want finite start > 0 and end >= 0, got %v and %v", start, end)
 	}
 	if periods < 1 {
 		return 0, qun.Invalid("periods", "must be at least 1, got %d", periods)
@@ -25,7 +29,9 @@ func GrowthRate(start, end float64, periods int) (float64, error) {
 }
 
 // Compound returns start grown at rate per period for the given number of
-// periods: start·(1+rate)^periods.
+// periods: start·(1+rate)^periods. Negative periods discount (they go back
+// in time). It is plain floating-point arithmetic, as math.Pow: a NaN
+// argument gives NaN, and growth past the largest float64 gives +Inf.
 func Compound(start, rate float64, periods int) float64 {
 	return start * math.Pow(1+rate, float64(periods))
 }
@@ -42,16 +48,23 @@ func Compound(start, rate float64, periods int) float64 {
 //
 // Its JSON form is {"invites":3,"conversion":0.2,"cycle_time":"2d","churn":0.05}.
 type Viral struct {
-	// Invites is the invitations each member sends in a cycle: 0 or more.
+	// Invites is the mean number of invitations a member sends, all in the
+	// cycle after they join (newcomers invite once, as in Skok's model):
+	// a finite number, 0 or more. 3 means each member invites three
+	// friends.
 	Invites float64 `json:"invites"`
-	// Conversion is the share of invitations that bring a new member, in
-	// [0, 1].
+	// Conversion is the share of invitations that bring a member in, from
+	// 0 to 1: 0.2 means one invitation in five converts.
 	Conversion float64 `json:"conversion"`
-	// CycleTime is how long one viral cycle takes, from a member joining
-	// to their invitees joining: positive.
+	// CycleTime is the viral cycle time: how long from a member joining to
+	// the members they invited joining in turn ("2d"). It must be positive;
+	// [Viral.Cycles] and [Viral.KFor] divide a campaign's duration by it,
+	// and [Viral.Project], which counts in cycles, does not use it.
 	CycleTime qun.Duration `json:"cycle_time"`
-	// Churn is the share of all members who leave at the end of each
-	// cycle, in [0, 1); 0 (the default) for none.
+	// Churn is the share of the members at the start of a cycle who have
+	// left by its end, from 0 up to but not including 1; the cycle's
+	// newcomers are not churned until the next cycle. The zero Churn
+	// loses no one.
 	Churn float64 `json:"churn,omitempty"`
 }
 
@@ -99,40 +112,68 @@ func (v Viral) Cycles(d time.Duration) int {
 	return int(d / time.Duration(v.CycleTime))
 }
 
+// MaxCycles is the most viral cycles [Viral.Project] projects and
+// [Viral.KFor] plans over: 100,000 cycles of a day are 270 years, and a
+// longer horizon is a mistake (a cycle time of a nanosecond, say) that
+// would otherwise take unbounded time and memory.
+const MaxCycles = 100_000
+
 // Project returns the members after each of the given number of cycles,
 // starting from seed members: out[0] is seed, out[n] the members after n
-// cycles.
+// cycles. Zero or negative cycles give [seed] alone, and cycles beyond
+// [MaxCycles] are cut to MaxCycles.
+//
+// Project does not validate v, and uses neither its CycleTime nor anything
+// beyond plain floating-point arithmetic: a NaN in v or seed gives NaN
+// members, and growth past the largest float64 gives +Inf.
 func (v Viral) Project(seed float64, cycles int) []float64 {
-	return project(seed, v.K(), v.Churn, max(cycles, 0))
-}
-
-func project(seed, k, churn float64, cycles int) []float64 {
+	cycles = min(max(cycles, 0), MaxCycles)
 	out := make([]float64, cycles+1)
+	k := v.K()
 	members, newcomers := seed, seed
 	out[0] = seed
 	for c := 1; c <= cycles; c++ {
 		newcomers *= k
-		members = members*(1-churn) + newcomers
+		members = members*(1-v.Churn) + newcomers
 		out[c] = members
 	}
 	return out
+}
+
+// membersAfter returns the members after n cycles from seed, as Project
+// does, without keeping the cycles before.
+func membersAfter(seed, k, churn float64, n int) float64 {
+	members, newcomers := seed, seed
+	for range n {
+		newcomers *= k
+		members = members*(1-churn) + newcomers
+	}
+	return members
 }
 
 // KFor returns the viral coefficient needed to grow from seed members to
 // target members within d, given v's cycle time and churn (v's invites and
 // conversion are not used): the campaign planner's question "how viral must
 // this be to reach 10,000 members by Singles' Day". It returns 0 when the
-// seed reaches the target without invitations, and an error when no K can
-// (no whole cycle fits in d) or the inputs are invalid.
+// seed reaches the target without invitations. The answer is found by
+// bisection to a relative precision of 1e-12.
+//
+// Errors match [qun.ErrInvalid]: a CycleTime or Churn that does not
+// validate, a seed or target that is not a finite number above 0, a target
+// above the seed when not one whole cycle fits in d, more than [MaxCycles]
+// cycles in d, and a target out of reach of any K up to 10^9.
 func (v Viral) KFor(seed, target float64, d time.Duration) (float64, error) {
 	if err := (Viral{Invites: 1, Conversion: 1, CycleTime: v.CycleTime, Churn: v.Churn}).Validate(); err != nil {
 		return 0, err
 	}
-	if !(seed > 0) || !(target > 0) || math.IsInf(target, 0) {
-		return 0, qun.Invalid("", "want seed and target above 0")
+	if !(seed > 0) || math.IsInf(seed, 0) || !(target > 0) || math.IsInf(target, 0) {
+		return 0, qun.Invalid("", "want finite seed and target above 0, got %v and %v", seed, target)
 	}
 	n := v.Cycles(d)
-	reach := func(k float64) float64 { return project(seed, k, v.Churn, n)[n] }
+	if n > MaxCycles {
+		return 0, qun.Invalid("", "%d viral cycles of %v fit in %v, more than the %d a plan may span", n, time.Duration(v.CycleTime), d, MaxCycles)
+	}
+	reach := func(k float64) float64 { return membersAfter(seed, k, v.Churn, n) }
 	if reach(0) >= target {
 		return 0, nil
 	}
@@ -165,8 +206,10 @@ func (v Viral) KFor(seed, target float64, d time.Duration) (float64, error) {
 type Invite struct {
 	// Inviter is the member who sent the invitation.
 	Inviter qun.MemberID `json:"inviter"`
-	// Invitee is the member it brought in; only their first inviter is
-	// credited.
+	// Invitee is the member the invitation brought in. [Generations]
+	// credits a member to the first invitation that names them as Invitee
+	// and ignores later ones, and ignores an Invite whose Invitee is its
+	// Inviter (a self-invitation).
 	Invitee qun.MemberID `json:"invitee"`
 }
 
@@ -196,9 +239,8 @@ type Tree struct {
 // Generations measures an invitation tree given as edges, in the order
 // they happened: generation 0 is the members who invited others but were
 // invited by no one, generation g+1 is the members invited by generation g,
-// and each generation's K is what it achieved.
-//
-// A nil invites is an empty tree.
+// and each generation's K is what it achieved. A nil invites, like an
+// empty one, gives the zero Tree.
 func Generations(invites iter.Seq[Invite]) Tree {
 	var tree Tree
 	if invites == nil {

@@ -74,8 +74,11 @@ func TestViralChurnAndPlanning(t *testing.T) {
 		if err != nil {
 			t.Skip(err)
 		}
-		reach := project(100, k, v.Churn, days)[days]
-		below := project(100, k*(1-1e-9), v.Churn, days)[days]
+		reach := membersAfter(100, k, v.Churn, days)
+		below := membersAfter(100, k*(1-1e-9), v.Churn, days)
+		if model := (Viral{Invites: k, Conversion: 1, Churn: v.Churn}).Project(100, days)[days]; model != reach {
+			t.Fatalf("Project gives %v members, KFor plans with %v", model, reach)
+		}
 		if reach < target*(1-1e-12) || below >= target {
 			t.Fatalf("K=%v reaches %v, just below reaches %v, target %v", k, reach, below, target)
 		}

@@ -47,31 +47,47 @@ func (l Lifecycle) Validate() error {
 	return errors.Join(errs...)
 }
 
-// LifecyclePeriod counts one period's members by lifecycle status.
-// Dormant is zero or negative.
+// LifecyclePeriod counts one period's members by lifecycle status, as
+// defined on [Lifecycle]. New, Returning and Resurrecting are the members
+// active in the period, each in exactly one of them; Dormant is zero or
+// negative.
 type LifecyclePeriod struct {
-	// Period is the period counted.
+	// Period is the period counted, of the Lifecycle's grain in its
+	// Calendar: one per period holding a day from from to to, earliest
+	// first.
 	Period qun.Period
-	// New counts the members new in the period (see [Lifecycle] for
-	// which time makes a member new), Returning those active in it and in
-	// the period before, and Resurrecting those active in it after at
-	// least one period without activity.
-	New, Returning, Resurrecting int64
-	// Dormant is minus the number of members active in the period before
-	// and not in this one: counted once, in the first period of
-	// inactivity, as PostHog shows it below the axis.
+	// New counts the members active in the period for the first time, who
+	// were also created in it (or, with NewFromFirstActivity, whenever they
+	// were created).
+	New int64
+	// Returning counts the members active in the period and in the one
+	// before it.
+	Returning int64
+	// Resurrecting counts the members active in the period, not in the
+	// one before it, and not new: back after a gap, or active for the first
+	// time in a period after the one they were created in.
+	Resurrecting int64
+	// Dormant is minus the number of members who were active in the period
+	// before and are not in this one: 0 or negative, as PostHog plots it. A
+	// member is counted dormant once per active run, in the period right
+	// after it, not again in the quiet periods that follow.
 	Dormant int64
 }
 
 // Run counts the lifecycle of the members of t in each period holding a day
-// from from to to.
+// from from to to. A nil t reads as an empty table: every count is 0. A
+// lifecycle that does not validate, and days that are not valid (years
+// 0001 to 9999) with from <= to, are refused with an error matching
+// [qun.ErrInvalid].
 func (l Lifecycle) Run(t *Table, from, to qun.Date) ([]LifecyclePeriod, error) {
-	t = t.orEmpty() // a nil table has no events
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	// Period 0 is the one before the first reported: its activity decides
 	// returning and dormant in the first.

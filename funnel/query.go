@@ -11,6 +11,10 @@ import (
 
 // Query is a compiled [Funnel], ready to run over tables. It is immutable;
 // any number of goroutines may run it at once.
+//
+// Only [Funnel.Compile] makes a working Query. A nil *Query and the zero
+// Query have no steps and count nothing: Run returns the zero Result,
+// Explain finds no one, and Funnel returns the zero Funnel.
 type Query struct {
 	f      Funnel
 	n      int
@@ -39,8 +43,7 @@ func (f Funnel) Compile() (*Query, error) {
 	return q, nil
 }
 
-// Funnel returns the definition q was compiled from, or the zero Funnel
-// for a nil q.
+// Funnel returns the definition q was compiled from.
 func (q *Query) Funnel() Funnel {
 	if q == nil {
 		return Funnel{}
@@ -48,14 +51,16 @@ func (q *Query) Funnel() Funnel {
 	return q.f
 }
 
-// Run counts the funnel over the events of t within r. A nil t reads as a
-// table with no events; a nil q, made by no Compile, counts nothing and
-// returns the zero Result.
+// Run counts the funnel over the events of t within r. A nil t reads as
+// an empty table: every step counts 0 members. A nil or zero q (not made by
+// Compile) returns the zero Result, with no steps.
 func (q *Query) Run(t *Table, r Range) Result {
-	if q == nil {
+	if q == nil || q.n == 0 {
 		return Result{}
 	}
-	t = t.orEmpty()
+	if t == nil {
+		t = new(Table)
+	}
 	e := q.newExec(t, r)
 	var g grouper
 	g.each(t, e.keep, e.member)
@@ -78,10 +83,10 @@ type Path struct {
 }
 
 // Explain returns the path of one member of t through the funnel, as Run
-// counts it; ok is false when t has no such member, and when t or q is
-// nil.
+// counts it; ok is false when t has no such member (a nil t has none), and
+// when q is nil or zero (not made by Compile).
 func (q *Query) Explain(t *Table, m qun.MemberID, r Range) (p Path, ok bool) {
-	if q == nil || t == nil {
+	if q == nil || q.n == 0 || t == nil {
 		return Path{}, false
 	}
 	id, ok := t.memberIDs[m]
@@ -180,10 +185,18 @@ type exec struct {
 	visit    []bool
 	reach    []int
 	tieGroup []ev
-	match    []int32 // unordered: step -> event index
-	lvlT     []int64 // unordered: time each level was reached
-	bestT    []int64 // unordered: the times of the furthest window
-	cleanT   []int64 // unordered: the times of the furthest clean window
+	match    []int32          // unordered: step -> event index
+	lvlT     []int64          // unordered: time each level was reached
+	bestT    []int64          // unordered: the times of the furthest window
+	cleanT   []int64          // unordered: the times of the furthest clean window
+	dmasks   []uint64         // unordered: the member's distinct step masks
+	dmaskIDs map[uint64]int32 // unordered: their indexes, beyond the first linearMasks
+	mid      []int32          // unordered: per event, its mask's index (-1: none)
+	mstart   []int32          // unordered: per mask, where its positions start in pos
+	mptr     []int32          // unordered: per mask, a cursor into pos
+	pos      []int32          // unordered: event positions, by mask, in time order
+	xpos     []int32          // unordered: positions of events that match an exclusion
+	cand     []int32          // unordered: the events a window offers
 
 	// Tallies.
 	reached []int64
@@ -697,11 +710,31 @@ func lowest(m uint64) int {
 }
 
 // unordered runs the any-order funnel: for each instant that opens a
-// window, the most steps completed by distinct events within it.
+// window, the most steps completed by distinct events within it, the
+// events offered to a matching of events to steps in time order (Kuhn's
+// augmenting paths).
+//
+// Two searches give the same answer, and a property test holds them to
+// it. For a member with few events, offering every event of each window
+// (unorderedScan) costs least. For more, it costs the events of a window
+// for each window, a member's events squared for a bot that does a
+// thousand things a day, so unorderedIndexed offers only the events that
+// can matter.
 func (e *exec) unordered() (int, []int64, bool) {
+	if len(e.evs) <= smallRun {
+		return e.unorderedScan()
+	}
+	return e.unorderedIndexed()
+}
+
+// smallRun is the most events of a member that the unordered funnel
+// searches by offering every event of each window.
+const smallRun = 64
+
+// unorderedScan offers every event of each window to the matching.
+func (e *exec) unorderedScan() (int, []int64, bool) {
 	evs := e.evs
-	best, bestClean, anyClean := 0, 0, false
-	bestT, cleanT := e.bestT, e.cleanT
+	var b unorderedBest
 	for a := 0; a < len(evs); a++ {
 		if evs[a].mask == 0 || a > 0 && evs[a-1].t == evs[a].t && evs[a-1].mask != 0 {
 			continue // a window opens once per instant
@@ -725,34 +758,200 @@ func (e *exec) unordered() (int, []int64, bool) {
 				size++
 			}
 		}
-		if size > best {
-			best = size
-			copy(bestT, e.lvlT[:size])
+		e.keepWindow(&b, size, firstExcl, dead)
+	}
+	return e.bestWindow(&b)
+}
+
+// unorderedIndexed offers each window only the events that can enlarge its
+// matching. Call an event's mask the steps it may complete: once a window
+// has offered as many events of one mask as the mask has steps, another
+// event of that mask cannot enlarge the matching (one of the others is
+// free to stand in for it), and offering it changes nothing. So a window
+// offers, in time order, the first popcount(m) events of each mask m from
+// its start, found in per-mask lists of positions: a member with a million
+// events in one window costs a million windows times the masks' steps,
+// not a million squared.
+func (e *exec) unorderedIndexed() (int, []int64, bool) {
+	evs := e.evs
+	e.indexMasks()
+	var b unorderedBest
+	instant, opened := 0, false // where the current instant's events start; whether it opened a window
+	xi := 0                     // in e.xpos: the first exclusion after the current instant
+	for a := range evs {
+		if a > 0 && evs[a].t != evs[a-1].t {
+			instant, opened = a, false
 		}
-		// As PostHog's SQL engine for unordered funnels: an attempt is
-		// excluded when an exclusion falls after its first event and
-		// before it completes every step (before its window closes, if
-		// it never does), both ends open.
-		end := dead
-		if size == e.n {
-			end = e.lvlT[size-1]
+		if evs[a].mask == 0 || opened {
+			continue // a window opens once per instant, at a step event
 		}
-		if firstExcl < end {
+		opened = true
+		at := evs[a].t
+		dead := e.q.window.deadline(at, e.q.loc)
+		// The events the window offers: of each mask, the first as many as
+		// it has steps, from the instant on and within the window.
+		cand := e.cand[:0]
+		for m, mask := range e.dmasks {
+			p, end := e.mptr[m], e.mstart[m+1]
+			for p < end && e.pos[p] < int32(instant) {
+				p++
+			}
+			e.mptr[m] = p
+			for k := bits.OnesCount64(mask); k > 0 && p < end && evs[e.pos[p]].t <= dead; k, p = k-1, p+1 {
+				cand = append(cand, e.pos[p])
+			}
+		}
+		slices.Sort(cand)
+		e.cand = cand
+		for s := range e.match {
+			e.match[s] = -1
+		}
+		size := 0
+		for _, j := range cand {
+			if e.augment(j) {
+				e.lvlT[size] = evs[j].t
+				size++
+				if size == e.n {
+					break
+				}
+			}
+		}
+		for xi < len(e.xpos) && evs[e.xpos[xi]].t <= at {
+			xi++
+		}
+		firstExcl := int64(maxMicros) // the first exclusion after the window opens
+		if xi < len(e.xpos) && evs[e.xpos[xi]].t <= dead {
+			firstExcl = evs[e.xpos[xi]].t
+		}
+		e.keepWindow(&b, size, firstExcl, dead)
+	}
+	return e.bestWindow(&b)
+}
+
+// unorderedBest is what an unordered search keeps of the windows it has
+// seen: the most steps any reached (their times in exec.bestT), the most a
+// window that no exclusion touched reached (in exec.cleanT), and whether
+// there was such a window.
+type unorderedBest struct {
+	best, clean int
+	anyClean    bool
+}
+
+// keepWindow weighs a window that reached size steps (their times in
+// e.lvlT), closing at dead, whose first exclusion after its first event is
+// at firstExcl. As PostHog's SQL engine for unordered funnels: a window is
+// excluded when an exclusion falls after its first event and before it
+// completes every step (before it closes, if it never does), both ends
+// open.
+func (e *exec) keepWindow(b *unorderedBest, size int, firstExcl, dead int64) {
+	if size > b.best {
+		b.best = size
+		copy(e.bestT, e.lvlT[:size])
+	}
+	end := dead
+	if size == e.n {
+		end = e.lvlT[size-1]
+	}
+	if firstExcl < end {
+		return
+	}
+	b.anyClean = true
+	if size > b.clean {
+		b.clean = size
+		copy(e.cleanT, e.lvlT[:size])
+	}
+}
+
+// bestWindow returns the level, step times and exclusion verdict of the
+// windows kept: the furthest window, when the funnel has no exclusions;
+// otherwise the furthest clean one, or the member is dropped when every
+// window was excluded.
+func (e *exec) bestWindow(b *unorderedBest) (int, []int64, bool) {
+	if len(e.q.f.Exclusions) == 0 {
+		return b.best, e.bestT[:b.best], false
+	}
+	if !b.anyClean {
+		return b.best, nil, b.best > 0
+	}
+	return b.clean, e.cleanT[:b.clean], false
+}
+
+// indexMasks lists, for the unordered search, the member's distinct step
+// masks (e.dmasks), the positions of the events of each in time order
+// (e.pos[e.mstart[m]:e.mstart[m+1]], with a cursor e.mptr[m] for each),
+// and the positions of the events that match an exclusion (e.xpos).
+func (e *exec) indexMasks() {
+	evs := e.evs
+	if len(e.dmasks) > linearMasks {
+		clear(e.dmaskIDs)
+	}
+	e.dmasks = e.dmasks[:0]
+	e.xpos = e.xpos[:0]
+	ids := e.mid[:0]
+	last := -1
+	for i := range evs {
+		if evs[i].excl != 0 {
+			e.xpos = append(e.xpos, int32(i))
+		}
+		m := evs[i].mask
+		if m == 0 {
+			ids = append(ids, -1)
 			continue
 		}
-		anyClean = true
-		if size > bestClean {
-			bestClean = size
-			copy(cleanT, e.lvlT[:size])
+		if last < 0 || e.dmasks[last] != m {
+			last = e.maskID(m)
+		}
+		ids = append(ids, int32(last))
+	}
+	e.mid = ids
+	// A counting sort of the positions by mask.
+	d := len(e.dmasks)
+	e.mstart = slices.Grow(e.mstart[:0], d+1)[:d+1]
+	clear(e.mstart)
+	for _, id := range ids {
+		if id >= 0 {
+			e.mstart[id+1]++
 		}
 	}
-	if len(e.q.f.Exclusions) == 0 {
-		return best, bestT[:best], false
+	for m := 1; m <= d; m++ {
+		e.mstart[m] += e.mstart[m-1]
 	}
-	if !anyClean {
-		return best, nil, best > 0
+	e.mptr = append(e.mptr[:0], e.mstart[:d]...)
+	e.pos = slices.Grow(e.pos[:0], int(e.mstart[d]))[:e.mstart[d]]
+	for i, id := range ids {
+		if id >= 0 {
+			e.pos[e.mptr[id]] = int32(i)
+			e.mptr[id]++
+		}
 	}
-	return bestClean, cleanT[:bestClean], false
+	copy(e.mptr, e.mstart[:d])
+}
+
+// linearMasks is how many distinct masks indexMasks looks up by a linear
+// search before it keeps a map of the rest.
+const linearMasks = 16
+
+// maskID returns the index of mask m in e.dmasks, adding it if new.
+func (e *exec) maskID(m uint64) int {
+	for i, d := range e.dmasks[:min(len(e.dmasks), linearMasks)] {
+		if d == m {
+			return i
+		}
+	}
+	if len(e.dmasks) > linearMasks {
+		if id, ok := e.dmaskIDs[m]; ok {
+			return int(id)
+		}
+	}
+	id := len(e.dmasks)
+	e.dmasks = append(e.dmasks, m)
+	if id >= linearMasks {
+		if e.dmaskIDs == nil {
+			e.dmaskIDs = make(map[uint64]int32)
+		}
+		e.dmaskIDs[m] = int32(id)
+	}
+	return id
 }
 
 // augment tries to give event j a step of its own, moving other events to

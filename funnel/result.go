@@ -23,10 +23,15 @@ type Result struct {
 
 // Segment is the funnel of the members under one breakdown value.
 type Segment struct {
-	// Value is the breakdown value; empty for members without one.
+	// Value is the breakdown value these members are counted under: the
+	// property's value by the funnel's attribution, or "" for the members
+	// who have no value (no step event with the property, or no such member
+	// property).
 	Value string
-	// Steps are the funnel's steps counted over those members alone, as
-	// [Result.Steps] counts everyone (without time to convert).
+	// Steps is the funnel of these members alone, one entry per step as in
+	// [Result].Steps, with conversion rates and drop-off among them. Their
+	// TimeToConvert is empty: time to convert is measured for the whole
+	// funnel only.
 	Steps []StepResult
 }
 
@@ -54,26 +59,36 @@ type StepResult struct {
 // Times summarizes durations: how many, their mean, median and 90th
 // percentile, and a histogram. Percentiles interpolate linearly between
 // the nearest ranks (R's quantile type 7, NumPy's default), exactly.
+//
+// Durations are measured in whole microseconds, the table's precision, and
+// are never negative: a step may happen at the same instant as the one
+// before it. The zero Times (Count 0) describes no durations: every field
+// is zero and Histogram is nil.
 type Times struct {
-	// Count is the number of durations; every other field is zero when
-	// it is 0.
+	// Count is the number of durations: the members counted at this step,
+	// each with the time they took from the previous step.
 	Count int64
-	// Mean is their arithmetic mean (of durations measured in whole
-	// microseconds), rounded to the nanosecond.
+	// Mean is the arithmetic mean, rounded to the nearest nanosecond.
 	Mean time.Duration
-	// Median and P90 are the 50th and 90th percentiles, interpolated as
-	// described above.
+	// Median is the 50th percentile: the middle duration, or halfway
+	// between the two middle ones when Count is even.
 	Median time.Duration
-	P90    time.Duration
-	// Histogram is the distribution in bins of equal width from the
-	// shortest duration to the longest; [Funnel.Bins] sets their number.
+	// P90 is the 90th percentile, interpolated between the two nearest
+	// ranks as the Median is (type 7), and rounded to the nanosecond.
+	P90 time.Duration
+	// Histogram splits the durations into bins of equal width, a whole
+	// number of microseconds (at least one), from the shortest duration up:
+	// Funnel.Bins bins, or Sturges' 1 + ⌈log2 Count⌉ when it is 0, at most
+	// [MaxBins]. Any bin may be empty; their counts sum to Count.
 	Histogram []Bin
 }
 
 // Bin is one bar of a histogram: the count of durations in [From, To); the
 // last bin also holds its To.
 type Bin struct {
-	// From and To bound the bin: [From, To), the last bin [From, To].
+	// From is the bin's lower bound, inclusive, and To its upper bound,
+	// exclusive, except that the last bin also holds a duration equal to
+	// its To. Each bin's To is the next one's From.
 	From, To time.Duration
 	// Count is the number of durations in the bin.
 	Count int64

@@ -130,13 +130,19 @@ type CurvePoint struct {
 // periods that hold the days from and to (inclusive), and return events
 // observed until the end of the period holding to or now, whichever comes
 // first. A zero now observes everything in the table.
+//
+// A nil t reads as an empty table: every cohort is empty. A retention that
+// does not validate, and days that are not valid (years 0001 to 9999) with
+// from <= to, are refused with an error matching [qun.ErrInvalid].
 func (r Retention) Run(t *Table, from, to qun.Date, now time.Time) (RetentionResult, error) {
-	t = t.orEmpty() // a nil table has no events
 	if err := r.Validate(); err != nil {
 		return RetentionResult{}, err
 	}
 	if !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return RetentionResult{}, qun.Invalid("", "want valid days from <= to")
+	}
+	if t == nil {
+		t = new(Table)
 	}
 	nPeriods := r.Periods
 	if nPeriods == 0 {

@@ -29,6 +29,12 @@ import (
 //
 // A Table is not safe for concurrent use while it is being appended to; once
 // built, any number of queries may read it at once.
+//
+// The zero Table is an empty table, ready to append to, as one made by
+// [NewTable] is. A nil *Table reads as an empty table everywhere a table is
+// read (every query, measure and accessor), and refuses [Table.Append] and
+// [Table.AddProfiles] with an error matching [qun.ErrInvalid], since there
+// is nowhere to put what they add.
 type Table struct {
 	members   []qun.MemberID
 	memberIDs map[qun.MemberID]uint32
@@ -95,9 +101,7 @@ func NewTable() *Table {
 }
 
 // Build returns a table holding events, as NewTable followed by
-// [Table.Append].
-//
-// A nil events is no events.
+// [Table.Append]; a nil events, like an empty one, gives an empty table.
 func Build(events iter.Seq[qun.Event]) (*Table, error) {
 	t := NewTable()
 	if err := t.Append(events); err != nil {
@@ -113,12 +117,13 @@ func Build(events iter.Seq[qun.Event]) (*Table, error) {
 // what [qun.Event.Validate] checks (valid UTF-8, name lengths): a host reading
 // events through qun.Event's strict JSON has done so already.
 //
-// Event IDs and values are not kept: no measure here needs them. A nil
-// events is no events; a nil t refuses with an error matching
-// [qun.ErrInvalid].
+// Event IDs and values are not kept: no measure here needs them.
+//
+// A nil events adds nothing, as an empty one does. Appending to a nil
+// *Table is refused with an error matching [qun.ErrInvalid].
 func (t *Table) Append(events iter.Seq[qun.Event]) error {
 	if t == nil {
-		return fmt.Errorf("funnel: append: %w", qun.Invalid("", "nil table: make one with NewTable or Build"))
+		return fmt.Errorf("funnel: append: %w", errNilTable())
 	}
 	if events == nil {
 		return nil
@@ -166,12 +171,13 @@ func (t *Table) Append(events iter.Seq[qun.Event]) error {
 // AddProfiles records what the host knows about members: join times and
 // member properties. A later profile for the same member replaces the join
 // time (when set) and the properties it names. A profile with an invalid
-// member ID is refused with an error matching [qun.ErrInvalid]; profiles
-// before it are kept. A nil profiles is none; a nil t refuses with an
-// error matching [qun.ErrInvalid].
+// member ID, or a join time outside the years 0001 to 9999, is refused
+// with an error matching [qun.ErrInvalid]; profiles before it are kept. A
+// nil profiles adds nothing; adding to a nil *Table is refused with an
+// error matching qun.ErrInvalid.
 func (t *Table) AddProfiles(profiles iter.Seq[Profile]) error {
 	if t == nil {
-		return fmt.Errorf("funnel: add profiles: %w", qun.Invalid("", "nil table: make one with NewTable or Build"))
+		return fmt.Errorf("funnel: add profiles: %w", errNilTable())
 	}
 	if profiles == nil {
 		return nil
@@ -205,12 +211,27 @@ func (t *Table) AddProfiles(profiles iter.Seq[Profile]) error {
 	return nil
 }
 
+// errNilTable refuses a write to a nil *Table.
+func errNilTable() error {
+	return qun.Invalid("", "a nil *Table holds nothing: make one with NewTable or Build")
+}
+
 // Len returns the number of events in the table (0 for a nil table).
-func (t *Table) Len() int { return t.orEmpty().events }
+func (t *Table) Len() int {
+	if t == nil {
+		return 0
+	}
+	return t.events
+}
 
 // Members returns the number of distinct members the table knows, from
 // events and profiles (0 for a nil table).
-func (t *Table) Members() int { return len(t.orEmpty().members) }
+func (t *Table) Members() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.members)
+}
 
 // Span returns the times of the earliest and the latest event, or two zero
 // times for an empty or nil table.
@@ -234,19 +255,6 @@ func checkEvent(e qun.Event) error {
 		return qun.Invalid("time", "must lie within the years 0001 to 9999")
 	}
 	return nil
-}
-
-// empty is what a nil *Table reads as: a table with no events. Nothing
-// writes to it: Append and AddProfiles refuse a nil table.
-var empty Table
-
-// orEmpty returns t, or the empty table for a nil t, so that every measure
-// reads a nil table as one with no events.
-func (t *Table) orEmpty() *Table {
-	if t == nil {
-		return &empty
-	}
-	return t
 }
 
 // intern returns the dense ID of member m, adding it if new.
@@ -480,6 +488,10 @@ func b2u(b bool) uint32 {
 // It is how other measures (a host's own, or a scoring package's) read a
 // table member by member without regrouping it. A Run is valid only during
 // the iteration that yields it.
+//
+// Its events are numbered from 0 to Len()−1, and an event number outside
+// that range panics, as a slice index does. The zero Run holds no events
+// and no member.
 type Run struct {
 	t *Table
 	r *memberRun
@@ -487,10 +499,12 @@ type Run struct {
 
 // Runs yields the run of every member with at least one event, in the
 // order members first appeared, grouping the table page by page in cache.
-// It allocates per page, never per event. A nil table yields nothing.
+// It allocates per page, never per event. A nil table yields no run.
 func (t *Table) Runs() iter.Seq[Run] {
-	t = t.orEmpty()
 	return func(yield func(Run) bool) {
+		if t == nil {
+			return
+		}
 		var g grouper
 		g.each(t, nil, func(r *memberRun) {
 			g.stop = !yield(Run{t: t, r: r})
@@ -498,11 +512,21 @@ func (t *Table) Runs() iter.Seq[Run] {
 	}
 }
 
-// Member returns whose events these are.
-func (r Run) Member() qun.MemberID { return r.t.members[r.r.member] }
+// Member returns whose events these are ("" for the zero Run).
+func (r Run) Member() qun.MemberID {
+	if r.r == nil {
+		return ""
+	}
+	return r.t.members[r.r.member]
+}
 
 // Len returns the number of events.
-func (r Run) Len() int { return len(r.r.times) }
+func (r Run) Len() int {
+	if r.r == nil {
+		return 0
+	}
+	return len(r.r.times)
+}
 
 // Time returns the time of event i, to the microsecond, in UTC.
 func (r Run) Time(i int) time.Time { return time.UnixMicro(r.r.times[i]).UTC() }

@@ -14,10 +14,11 @@
 package funneltest
 
 import (
+	"cmp"
 	"errors"
 	"iter"
-	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -30,41 +31,60 @@ import (
 // day (a "visit"), and may then join, post for the first time, check in and
 // buy, each with a delay; the rest of their events are likes, shares and
 // visits spread over the remaining days.
+//
+// A Synthetic that does not validate (see [Synthetic.Validate]), the zero
+// Synthetic among them, generates nothing: Rows and IDs return nil.
 type Synthetic struct {
-	// Members is the number of members, each of whom visits at least
-	// once: 1 or more.
+	// Members is the number of members, from 0 to 2^32 (a Row's Member
+	// is a uint32). They are numbered from 0 in [Row].Member, and
+	// [MemberID] names member i "m<i>".
 	Members int
-	// Events is the number of events in all, at least Members: each
-	// member's share is Events / Members, the first Events % Members
-	// members having one more.
+	// Events is the number of events in all, shared out evenly: each member
+	// has Events/Members of them, and the first Events%Members members one
+	// more. Every member has at least their arriving visit, so Events is
+	// at least Members (and 0 when Members is), and at most 2^32.
 	Events int
-	// Days is the length of the community's history in days, from Start:
-	// 1 to MaxDays.
+	// Days is the length of the community's history in days from Start:
+	// members arrive at instants spread uniformly over it, and no event
+	// falls after it. It is 1 to [MaxDays].
 	Days int
-	// Start is the instant the history begins; events fall in [Start,
-	// Start + Days × 24 h).
+	// Start is the instant the history begins: an event's time is Start
+	// plus its [Row].Second. It must not be the zero time, and the whole
+	// history must lie within the years 0001 to 9999, where events do.
 	Start time.Time
-	// Seed seeds the generator: the same Synthetic gives the same events
-	// everywhere.
+	// Seed seeds the generator's random source (a PCG): the same Synthetic
+	// always gives the same events ([BenchCounts] pins the answer for
+	// [Bench]), and another Seed another community of the same shape.
 	Seed uint64
 }
 
-// MaxDays is the longest history a Synthetic may span: its rows count
-// seconds from Start in a uint32.
-const MaxDays = math.MaxUint32 / 86400
+// MaxDays is the longest history a Synthetic generates: Days × 86,400
+// seconds must fit in a Row's Second, a uint32 (about 136 years).
+const MaxDays = (1<<32 - 1) / 86400
 
-// Validate reports every problem with s, joined; each matches
-// [qun.ErrInvalid].
+// Validate reports every problem with s, joined, each a
+// [*qun.ValidationError] naming the field by its Go name.
 func (s Synthetic) Validate() error {
 	var errs []error
-	if s.Members < 1 {
-		errs = append(errs, qun.Invalid("members", "must be 1 or more"))
+	if s.Members < 0 || int64(s.Members) > 1<<32 {
+		errs = append(errs, qun.Invalid("Members", "must be 0 to 2^32, got %d", s.Members))
 	}
-	if s.Events < max(s.Members, 1) {
-		errs = append(errs, qun.Invalid("events", "must be at least members: each member visits once"))
+	switch {
+	case s.Events < s.Members:
+		errs = append(errs, qun.Invalid("Events", "every member arrives with a visit: want at least Members (%d) events, got %d", s.Members, s.Events))
+	case s.Members == 0 && s.Events != 0:
+		errs = append(errs, qun.Invalid("Events", "%d events need members", s.Events))
+	case int64(s.Events) > 1<<32:
+		errs = append(errs, qun.Invalid("Events", "must be at most 2^32, got %d", s.Events))
 	}
 	if s.Days < 1 || s.Days > MaxDays {
-		errs = append(errs, qun.Invalid("days", "must lie in [1, %d]", MaxDays))
+		errs = append(errs, qun.Invalid("Days", "must be 1 to %d, got %d", MaxDays, s.Days))
+	}
+	switch end := s.Start.AddDate(0, 0, s.Days); {
+	case s.Start.IsZero():
+		errs = append(errs, qun.Invalid("Start", "must be set"))
+	case s.Start.Year() < 1 || end.Year() > 9999:
+		errs = append(errs, qun.Invalid("Start", "the history, %v to %v, must lie within the years 0001 to 9999", s.Start, end))
 	}
 	return errors.Join(errs...)
 }
@@ -90,19 +110,17 @@ var Names = []string{"visit", "join", "first_post", "check_in", "purchase", "lik
 // Row is one generated event in compact form: the member's index, the
 // code of its name in Names, and its time in seconds from Start.
 type Row struct {
-	// Member is the member's index, from 0 to Members − 1; [MemberID]
-	// gives its ID.
+	// Member is the member's index, from 0 to Synthetic.Members − 1.
 	Member uint32
-	// Name is the code of the event's name: an index into [Names].
+	// Name is the code of the event's name: its index in [Names].
 	Name uint8
-	// Second is the event's time, in whole seconds from Start.
+	// Second is the event's time in whole seconds after Synthetic.Start,
+	// less than Synthetic.Days × 86,400.
 	Second uint32
 }
 
 // Rows generates the events in time order (by second; within a second, in
-// a fixed order), as compact rows.
-//
-// Rows returns nil when s is not valid (see [Synthetic.Validate]).
+// a fixed order), as compact rows; nil when s does not validate.
 func (s Synthetic) Rows() []Row {
 	if s.Validate() != nil {
 		return nil
@@ -142,10 +160,16 @@ func (s Synthetic) Rows() []Row {
 	return sortBySecond(rows, span)
 }
 
-// sortBySecond orders rows by time with a counting sort: linear, and
-// stable, so ties keep the order they were generated in.
+// sortBySecond orders rows by time, stably, so ties keep the order they
+// were generated in: with a counting sort, linear, when there are not far
+// fewer rows than seconds, and otherwise with a comparison sort, which
+// gives the same order without a count per second of a long history.
 func sortBySecond(rows []Row, span uint32) []Row {
-	counts := make([]uint32, span+1)
+	if uint64(span) > 4*uint64(len(rows))+1<<20 {
+		slices.SortStableFunc(rows, func(a, b Row) int { return cmp.Compare(a.Second, b.Second) })
+		return rows
+	}
+	counts := make([]uint32, uint64(span)+1)
 	for _, r := range rows {
 		counts[r.Second+1]++
 	}
@@ -163,10 +187,13 @@ func sortBySecond(rows []Row, span uint32) []Row {
 // MemberID returns the ID of the member with index i.
 func MemberID(i uint32) qun.MemberID { return qun.MemberID("m" + strconv.FormatUint(uint64(i), 10)) }
 
-// IDs returns the member IDs, by member index (none when Members is not
-// positive).
+// IDs returns the member IDs, by member index; nil when s does not
+// validate.
 func (s Synthetic) IDs() []qun.MemberID {
-	ids := make([]qun.MemberID, max(s.Members, 0))
+	if s.Validate() != nil {
+		return nil
+	}
+	ids := make([]qun.MemberID, s.Members)
 	for i := range ids {
 		ids[i] = MemberID(uint32(i))
 	}
@@ -177,16 +204,22 @@ func (s Synthetic) IDs() []qun.MemberID {
 func (s Synthetic) EventsOf(rows []Row) iter.Seq[qun.Event] { return s.EventsWith(rows, s.IDs()) }
 
 // EventsWith turns rows into events with the given member IDs (from IDs),
-// allocating nothing: what a benchmark of building a table times. A row
-// whose member has no ID in ids, or whose name code is not in [Names], is
-// skipped.
+// allocating nothing: what a benchmark of building a table times.
+//
+// A row whose Member has no ID in ids, or whose Name is not a code in
+// [Names], still yields its event, with an empty member or name, which
+// [funnel.Table.Append] and qun.Event's Validate refuse, naming its
+// position: the events stay one per row.
 func (s Synthetic) EventsWith(rows []Row, ids []qun.MemberID) iter.Seq[qun.Event] {
 	return func(yield func(qun.Event) bool) {
 		for _, r := range rows {
-			if int(r.Member) >= len(ids) || int(r.Name) >= len(Names) {
-				continue
+			e := qun.Event{Time: s.Start.Add(time.Duration(r.Second) * time.Second)}
+			if int64(r.Member) < int64(len(ids)) {
+				e.Member = ids[r.Member]
 			}
-			e := qun.Event{Member: ids[r.Member], Name: Names[r.Name], Time: s.Start.Add(time.Duration(r.Second) * time.Second)}
+			if int(r.Name) < len(Names) {
+				e.Name = Names[r.Name]
+			}
 			if !yield(e) {
 				return
 			}
@@ -194,7 +227,8 @@ func (s Synthetic) EventsWith(rows []Row, ids []qun.MemberID) iter.Seq[qun.Event
 	}
 }
 
-// All generates the community's events in time order.
+// All generates the community's events in time order; none when s does
+// not validate.
 func (s Synthetic) All() iter.Seq[qun.Event] { return s.EventsOf(s.Rows()) }
 
 // BenchCounts is the answer to BenchFunnel over Bench: the members who

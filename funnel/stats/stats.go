@@ -8,27 +8,43 @@
 // Every function is checked in its tests against published reference
 // values: R's prop.test, chisq.test and power.prop.test outputs, Newcombe
 // (1998), and the NIST/SEMATECH e-Handbook's tables.
+//
+// Nothing here panics or hangs on its arguments. The tests refuse
+// arguments outside their domain (a negative count, more successes than
+// trials, a NaN or a probability outside (0, 1)) with an error that
+// matches both [ErrInput] and qun.ErrInvalid, as every refusal of bad data
+// in qun does, and names the argument. The distribution functions, which
+// return a number alone, return NaN where their argument is NaN or outside
+// their domain, as math's functions do.
 package stats
 
 import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/qunkit/qun"
 )
 
-// ErrInput is returned (wrapped) for arguments outside a function's domain:
-// a negative count, more successes than trials, a probability outside
-// (0, 1).
+// ErrInput is matched (with errors.Is) by every error that refuses an
+// argument outside a function's domain: a negative count, more successes
+// than trials, a NaN or a probability outside (0, 1). Those errors also
+// match qun.ErrInvalid: each is a *qun.ValidationError naming the argument
+// at fault, wrapping ErrInput.
 var ErrInput = errors.New("stats: invalid input")
 
-func inputErr(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInput}, args...)...)
+// inputErr refuses the argument field, for the reason formatted as by
+// fmt.Sprintf.
+func inputErr(field, format string, args ...any) error {
+	return fmt.Errorf("stats: %w", &qun.ValidationError{Field: field, Reason: fmt.Sprintf(format, args...), Err: ErrInput})
 }
 
-// NormalCDF returns the standard normal distribution function Φ(x).
+// NormalCDF returns the standard normal distribution function Φ(x): 0 at
+// −Inf, 1 at +Inf, NaN for NaN.
 func NormalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-// NormalSF returns the upper tail 1 − Φ(x), accurate far into the tail.
+// NormalSF returns the upper tail 1 − Φ(x), accurate far into the tail: 1
+// at −Inf, 0 at +Inf, NaN for NaN.
 func NormalSF(x float64) float64 { return 0.5 * math.Erfc(x/math.Sqrt2) }
 
 // NormalQuantile returns Φ⁻¹(p), the x with Φ(x) = p, for p in (0, 1); it
@@ -80,21 +96,42 @@ func NormalQuantile(p float64) float64 {
 	return x
 }
 
+// MaxDF is the most degrees of freedom the chi-square functions take:
+// 2^24, more than a contingency table of a funnel's steps across variants
+// ever has. Their rounding error grows with df, as the logarithm of the
+// gamma function loses digits to cancellation: about 1e-8 relative near
+// MaxDF, where a normal approximation (Wilson–Hilferty) is as good.
+const MaxDF = 1 << 24
+
 // ChiSquareCDF returns P(X ≤ x) for X chi-square distributed with df
 // degrees of freedom: the regularized lower incomplete gamma P(df/2, x/2).
+// It is 0 for x <= 0 and 1 at +Inf; it is NaN for a NaN x, for df < 1,
+// which is no chi-square distribution, and for df above [MaxDF].
 func ChiSquareCDF(x float64, df int) float64 {
-	if x <= 0 || df <= 0 {
+	switch {
+	case math.IsNaN(x) || df < 1 || int64(df) > MaxDF:
+		return math.NaN()
+	case x <= 0:
 		return 0
+	case math.IsInf(x, 1):
+		return 1
 	}
 	p, _ := gammaPQ(float64(df)/2, x/2)
 	return p
 }
 
 // ChiSquareSF returns P(X > x), the p-value of a chi-square statistic x
-// with df degrees of freedom, accurate in the far tail.
+// with df degrees of freedom, accurate in the far tail. It is 1 for
+// x <= 0 and 0 at +Inf; it is NaN for a NaN x, for df < 1 and for df
+// above [MaxDF].
 func ChiSquareSF(x float64, df int) float64 {
-	if x <= 0 || df <= 0 {
+	switch {
+	case math.IsNaN(x) || df < 1 || int64(df) > MaxDF:
+		return math.NaN()
+	case x <= 0:
 		return 1
+	case math.IsInf(x, 1):
+		return 0
 	}
 	_, q := gammaPQ(float64(df)/2, x/2)
 	return q
@@ -104,12 +141,16 @@ func ChiSquareSF(x float64, df int) float64 {
 // Q(a, x) = 1 − P(a, x), by the series for x < a+1 and by Lentz's continued
 // fraction otherwise (Numerical Recipes, 3rd ed., §6.2), each computing the
 // smaller of the two directly so neither loses precision.
+//
+// Near x = a both converge in about √a steps, so the number of steps
+// allowed grows with √a (about 70,000 at [MaxDF]).
 func gammaPQ(a, x float64) (p, q float64) {
 	lga, _ := math.Lgamma(a)
 	front := math.Exp(-x + a*math.Log(x) - lga)
+	steps := 10000 + int(20*math.Sqrt(a))
 	if x < a+1 {
 		sum, term := 1/a, 1/a
-		for n := 1; n < 10000; n++ {
+		for n := 1; n < steps; n++ {
 			term *= x / (a + float64(n))
 			sum += term
 			if math.Abs(term) < math.Abs(sum)*1e-17 {
@@ -124,7 +165,7 @@ func gammaPQ(a, x float64) (p, q float64) {
 	c := 1 / tiny
 	d := 1 / b
 	h := d
-	for i := 1; i < 10000; i++ {
+	for i := 1; i < steps; i++ {
 		an := -float64(i) * (float64(i) - a)
 		b += 2
 		d = an*d + b

@@ -1,10 +1,15 @@
 package stats
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Interval is a confidence interval [Lo, Hi].
 type Interval struct {
-	// Lo and Hi are the interval's lower and upper bounds, Lo ≤ Hi.
+	// Lo is the lower bound and Hi the upper, both inclusive, Lo <= Hi:
+	// within [0, 1] for a rate ([Wilson]), within [−1, 1] for a difference
+	// of two rates ([TwoProportions].CI).
 	Lo, Hi float64
 }
 
@@ -13,11 +18,11 @@ type Interval struct {
 // textbook Wald interval it stays within [0, 1] and behaves at 0 and n
 // successes and for small n (Wilson 1927; Newcombe 1998 recommends it).
 func Wilson(successes, n int64, confidence float64) (Interval, error) {
-	if n <= 0 || successes < 0 || successes > n {
-		return Interval{}, inputErr("want 0 <= successes <= n and n > 0, got %d of %d", successes, n)
+	if err := checkCount("successes", "n", successes, n); err != nil {
+		return Interval{}, err
 	}
 	if !(confidence > 0 && confidence < 1) {
-		return Interval{}, inputErr("confidence must lie in (0, 1), got %v", confidence)
+		return Interval{}, inputErr("confidence", "must lie in (0, 1), got %v", confidence)
 	}
 	z := NormalQuantile(1 - (1-confidence)/2)
 	nf := float64(n)
@@ -54,11 +59,14 @@ type TwoProportions struct {
 // TwoProportionZ tests whether two conversion rates differ: x1 of n1 against
 // x2 of n2, with the pooled two-proportion z-test, two-sided.
 func TwoProportionZ(x1, n1, x2, n2 int64, confidence float64) (TwoProportions, error) {
-	if n1 <= 0 || n2 <= 0 || x1 < 0 || x2 < 0 || x1 > n1 || x2 > n2 {
-		return TwoProportions{}, inputErr("want 0 <= x <= n and n > 0, got %d of %d and %d of %d", x1, n1, x2, n2)
+	if err := checkCount("x1", "n1", x1, n1); err != nil {
+		return TwoProportions{}, err
+	}
+	if err := checkCount("x2", "n2", x2, n2); err != nil {
+		return TwoProportions{}, err
 	}
 	if !(confidence > 0 && confidence < 1) {
-		return TwoProportions{}, inputErr("confidence must lie in (0, 1), got %v", confidence)
+		return TwoProportions{}, inputErr("confidence", "must lie in (0, 1), got %v", confidence)
 	}
 	a, b := float64(n1), float64(n2)
 	r := TwoProportions{P1: float64(x1) / a, P2: float64(x2) / b}
@@ -91,16 +99,16 @@ type ChiSquareResult struct {
 // they carry no information.
 func ChiSquare(table [][]int64) (ChiSquareResult, error) {
 	if len(table) < 2 {
-		return ChiSquareResult{}, inputErr("want at least two rows")
+		return ChiSquareResult{}, inputErr("table", "want at least two rows, got %d", len(table))
 	}
 	cols := len(table[0])
-	for _, row := range table {
+	for i, row := range table {
 		if len(row) != cols {
-			return ChiSquareResult{}, inputErr("rows of different lengths")
+			return ChiSquareResult{}, inputErr("table["+strconv.Itoa(i)+"]", "has %d columns, table[0] %d", len(row), cols)
 		}
-		for _, c := range row {
+		for j, c := range row {
 			if c < 0 {
-				return ChiSquareResult{}, inputErr("negative count %d", c)
+				return ChiSquareResult{}, inputErr("table["+strconv.Itoa(i)+"]["+strconv.Itoa(j)+"]", "negative count %d", c)
 			}
 		}
 	}
@@ -126,7 +134,7 @@ func ChiSquare(table [][]int64) (ChiSquareResult, error) {
 		}
 	}
 	if rows < 2 || used < 2 {
-		return ChiSquareResult{}, inputErr("want at least two non-empty rows and columns")
+		return ChiSquareResult{}, inputErr("table", "want at least two non-empty rows and columns, got %d and %d", rows, used)
 	}
 	var stat float64
 	for i, row := range table {
@@ -151,12 +159,12 @@ func ChiSquare(table [][]int64) (ChiSquareResult, error) {
 // funnel), a variants × steps chi-square test of independence.
 func FunnelChiSquare(variants [][]int64) (ChiSquareResult, error) {
 	if len(variants) < 2 {
-		return ChiSquareResult{}, inputErr("want at least two variants")
+		return ChiSquareResult{}, inputErr("variants", "want at least two variants, got %d", len(variants))
 	}
 	table := make([][]int64, len(variants))
 	for i, reached := range variants {
 		if len(reached) != len(variants[0]) || len(reached) < 2 {
-			return ChiSquareResult{}, inputErr("want the same number of steps, at least two, in every variant")
+			return ChiSquareResult{}, inputErr("variants["+strconv.Itoa(i)+"]", "want the same number of steps, at least two, in every variant; got %d and %d", len(reached), len(variants[0]))
 		}
 		row := make([]int64, len(reached))
 		for k := range reached {
@@ -165,7 +173,7 @@ func FunnelChiSquare(variants [][]int64) (ChiSquareResult, error) {
 				next = reached[k+1]
 			}
 			if reached[k] < next || reached[k] < 0 {
-				return ChiSquareResult{}, inputErr("variant %d: step counts must not increase", i)
+				return ChiSquareResult{}, inputErr("variants["+strconv.Itoa(i)+"]", "step counts must not be negative or increase, got %v", reached)
 			}
 			row[k] = reached[k] - next // stopped at step k (completed, for the last)
 		}
@@ -183,30 +191,39 @@ func FunnelChiSquare(variants [][]int64) (ChiSquareResult, error) {
 //
 // with p̄ the mean of p1 and p2. A relative lift L from a baseline rate b
 // is p1 = b, p2 = b·(1+L). Round the result up to whole members.
+//
+// Rates so close that no sample size a float64 holds tells them apart are
+// refused, as are arguments outside their ranges, with an error matching
+// [ErrInput] and qun.ErrInvalid; the result is always finite.
 func SampleSize(p1, p2, alpha, power float64) (float64, error) {
 	if err := checkRates(p1, p2, alpha); err != nil {
 		return 0, err
 	}
 	if !(power > 0 && power < 1) {
-		return 0, inputErr("power must lie in (0, 1), got %v", power)
+		return 0, inputErr("power", "must lie in (0, 1), got %v", power)
 	}
 	za := NormalQuantile(1 - alpha/2)
 	zb := NormalQuantile(power)
 	pbar := (p1 + p2) / 2
 	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
-	d := p1 - p2
-	return num * num / (d * d), nil
+	r := num / (p1 - p2) // divided before squaring, so tiny rates do not underflow
+	n := r * r
+	if math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, inputErr("p2", "%v is too close to p1 = %v for any finite sample to tell apart", p2, p1)
+	}
+	return n, nil
 }
 
 // Power returns the power of a two-sided test at significance level alpha
 // to detect a change from p1 to p2 with n members in each group, by the
 // same approximation as [SampleSize] (R's power.prop.test, strict = FALSE).
+// n must be a finite number above 0.
 func Power(n, p1, p2, alpha float64) (float64, error) {
 	if err := checkRates(p1, p2, alpha); err != nil {
 		return 0, err
 	}
-	if !(n > 0) {
-		return 0, inputErr("n must be positive, got %v", n)
+	if !(n > 0) || math.IsInf(n, 1) {
+		return 0, inputErr("n", "must be a finite number above 0, got %v", n)
 	}
 	za := NormalQuantile(1 - alpha/2)
 	pbar := (p1 + p2) / 2
@@ -214,14 +231,30 @@ func Power(n, p1, p2, alpha float64) (float64, error) {
 	return NormalCDF(x), nil
 }
 
+// checkCount refuses a count of trials n (named nName) that is not
+// positive, and a count of successes x (named xName) outside [0, n].
+func checkCount(xName, nName string, x, n int64) error {
+	switch {
+	case n <= 0:
+		return inputErr(nName, "must be above 0, got %d", n)
+	case x < 0 || x > n:
+		return inputErr(xName, "must lie in [0, %s], got %d of %d", nName, x, n)
+	}
+	return nil
+}
+
+// checkRates refuses rates outside (0, 1) or equal, and a significance
+// level outside (0, 1).
 func checkRates(p1, p2, alpha float64) error {
 	switch {
-	case !(p1 > 0 && p1 < 1 && p2 > 0 && p2 < 1):
-		return inputErr("rates must lie in (0, 1), got %v and %v", p1, p2)
+	case !(p1 > 0 && p1 < 1):
+		return inputErr("p1", "must lie in (0, 1), got %v", p1)
+	case !(p2 > 0 && p2 < 1):
+		return inputErr("p2", "must lie in (0, 1), got %v", p2)
 	case p1 == p2:
-		return inputErr("the rates must differ")
+		return inputErr("p2", "must differ from p1, both %v", p1)
 	case !(alpha > 0 && alpha < 1):
-		return inputErr("alpha must lie in (0, 1), got %v", alpha)
+		return inputErr("alpha", "must lie in (0, 1), got %v", alpha)
 	}
 	return nil
 }
