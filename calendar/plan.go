@@ -65,8 +65,8 @@ func (it Item) Validate() error {
 // cadence (see [Holiday]).
 type Slot struct {
 	// Name names the slot in [Post.Slot], [EmptySlot.Slot] and the
-	// reasons. It must not be empty; names are not checked to be
-	// distinct.
+	// reasons. It must not be empty, and no two slots of a plan may
+	// share one.
 	Name string `json:"name"`
 	// When is the slot's recurrence: each occurrence in [FillParams]'
 	// [From, To) is a place for one post. Its zone sets the wall time of
@@ -112,8 +112,7 @@ type Slot struct {
 // cannot; the rule is the operator's question at each post ("would this
 // make promotion more than one post in ten of the last 30 days?").
 type Share struct {
-	// Kind is the kind the share is for. When a kind is listed twice
-	// only its first Share counts.
+	// Kind is the kind the share is for; a plan lists each kind once.
 	Kind Kind `json:"kind"`
 	// Target is the share of the window's posts the plan steers the kind
 	// toward, from 0 to 1: among items that fit a slot, those whose kind
@@ -173,8 +172,7 @@ type Mix struct {
 // holiday's name go first that day.
 type Holiday struct {
 	// Date is the holiday, a day of the plan's calendar, "2026-10-01" in
-	// JSON. When two holidays share a date, the later in the list is the
-	// one used.
+	// JSON. No two holidays of a plan share a date.
 	Date qun.Date `json:"date"`
 	// Name names the holiday in [Post.Holiday] and the reasons, and is
 	// the topic that puts an item first that day (see [Item.Topics]). It
@@ -193,8 +191,8 @@ type Holiday struct {
 // go first in them.
 type Season struct {
 	// Months are the months of the season, 1 to 12 (in JSON, numbers:
-	// [12,1,2]), read from each slot's day in the plan's calendar. A
-	// month in two seasons takes the first one's theme.
+	// [12,1,2]), read from each slot's day in the plan's calendar. No
+	// month is in two seasons.
 	Months []time.Month `json:"months"`
 	// Theme is the topic that puts an item first in those months (see
 	// [Item.Topics]), and is reported in [Post.Theme]. It must not be
@@ -238,11 +236,15 @@ func (p Plan) Validate() error {
 	if len(p.Slots) == 0 {
 		errs = append(errs, qun.Invalid("slots", "must not be empty"))
 	}
+	slotNames := map[string]bool{}
 	for i, s := range p.Slots {
 		f := "slots[" + strconv.Itoa(i) + "]"
 		if s.Name == "" {
 			errs = append(errs, qun.Invalid(f+".name", "must not be empty"))
+		} else if slotNames[s.Name] {
+			errs = append(errs, qun.Invalid(f+".name", "%q names another slot too", s.Name))
 		}
+		slotNames[s.Name] = true
 		errs = append(errs, qun.Within(f+".when", s.When.Validate()))
 		for j, k := range s.Kinds {
 			if !k.IsValid() {
@@ -254,11 +256,15 @@ func (p Plan) Validate() error {
 	if m.WindowDays < 0 || len(m.Shares) > 0 && m.WindowDays == 0 {
 		errs = append(errs, qun.Invalid("mix.window_days", "must be at least 1 when shares are given"))
 	}
+	shareKinds := map[Kind]bool{}
 	for i, s := range m.Shares {
 		f := "mix.shares[" + strconv.Itoa(i) + "]"
 		if !s.Kind.IsValid() {
 			errs = append(errs, qun.Invalid(f+".kind", "must be a kind of content"))
+		} else if shareKinds[s.Kind] {
+			errs = append(errs, qun.Invalid(f+".kind", "%s has a share above already", s.Kind))
 		}
+		shareKinds[s.Kind] = true
 		if !(s.Target >= 0 && s.Target <= 1) {
 			errs = append(errs, qun.Invalid(f+".target", "must be a share from 0 to 1"))
 		}
@@ -284,15 +290,20 @@ func (p Plan) Validate() error {
 			errs = append(errs, qun.Invalid(f+".max", "must not be negative"))
 		}
 	}
+	holidayDates := map[qun.Date]bool{}
 	for i, h := range p.Holidays {
 		f := "holidays[" + strconv.Itoa(i) + "]"
 		if !h.Date.IsValid() {
 			errs = append(errs, qun.Invalid(f+".date", "must be a date"))
+		} else if holidayDates[h.Date] {
+			errs = append(errs, qun.Invalid(f+".date", "%s is another holiday's date too", h.Date))
 		}
+		holidayDates[h.Date] = true
 		if !(h.Multiplier >= 0) || math.IsInf(h.Multiplier, 0) || h.Multiplier > 100 {
 			errs = append(errs, qun.Invalid(f+".multiplier", "must be from 0 to 100"))
 		}
 	}
+	var seasonMonths [13]bool
 	for i, s := range p.Seasons {
 		f := "seasons[" + strconv.Itoa(i) + "]"
 		if s.Theme == "" {
@@ -301,6 +312,11 @@ func (p Plan) Validate() error {
 		for j, mo := range s.Months {
 			if mo < time.January || mo > time.December {
 				errs = append(errs, qun.Invalid(f+".months["+strconv.Itoa(j)+"]", "must be 1 to 12"))
+			} else if seasonMonths[mo] {
+				errs = append(errs, qun.Invalid(f+".months["+strconv.Itoa(j)+"]", "%s is in another season too", mo))
+			}
+			if mo >= time.January && mo <= time.December {
+				seasonMonths[mo] = true
 			}
 		}
 	}

@@ -216,8 +216,8 @@ func genPlan(t *rapid.T) (Plan, []Item, []Post) {
 	if rapid.Bool().Draw(t, "limit?") {
 		p.Mix.Limits = []PeriodLimit{{Kind: Promotion, Per: qun.Week, Max: rapid.IntRange(0, 2).Draw(t, "limit")}}
 	}
-	for range rapid.IntRange(0, 3).Draw(t, "holidays") {
-		p.Holidays = append(p.Holidays, Holiday{Date: qun.Date{Year: 2026, Month: 11, Day: rapid.IntRange(23, 30).Draw(t, "holiday day")}, Name: "h", Multiplier: rapid.SampledFrom([]float64{0, 0.5, 1, 2, 3}).Draw(t, "multiplier")})
+	for _, day := range rapid.SliceOfNDistinct(rapid.IntRange(23, 30), 0, 3, rapid.ID[int]).Draw(t, "holiday days") {
+		p.Holidays = append(p.Holidays, Holiday{Date: qun.Date{Year: 2026, Month: 11, Day: day}, Name: "h", Multiplier: rapid.SampledFrom([]float64{0, 0.5, 1, 2, 3}).Draw(t, "multiplier")})
 	}
 	for range rapid.IntRange(0, 2).Draw(t, "blackouts") {
 		p.Blackouts = append(p.Blackouts, qun.Date{Year: 2026, Month: 11, Day: rapid.IntRange(23, 30).Draw(t, "blackout day")})
@@ -435,7 +435,12 @@ func TestFillShareInFinishedPlan(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p, backlog, published := genPlan(t)
 		if rapid.Bool().Draw(t, "promotion at most?") {
-			p.Mix.Shares = append(p.Mix.Shares, Share{Kind: Promotion, Max: rapid.SampledFrom([]float64{0.1, 0.25, 0.5}).Draw(t, "promotion max")})
+			most := rapid.SampledFrom([]float64{0.1, 0.25, 0.5}).Draw(t, "promotion max")
+			if i := slices.IndexFunc(p.Mix.Shares, func(s Share) bool { return s.Kind == Promotion }); i >= 0 {
+				p.Mix.Shares[i].Max = most
+			} else {
+				p.Mix.Shares = append(p.Mix.Shares, Share{Kind: Promotion, Max: most})
+			}
 		}
 		pl, err := p.Compile()
 		if err != nil {
@@ -503,5 +508,41 @@ func TestFillReportsInThePlansZone(t *testing.T) {
 		if at.Location() != loc || at.Hour() != 20 {
 			t.Errorf("%v: want 20:00 in %v", at, loc)
 		}
+	}
+}
+
+// A plan says each thing once: two slots of one name, two shares of one
+// kind, two holidays on one date or a month in two seasons are refused,
+// each naming the repeat, rather than one of them silently ignored.
+func TestPlanRefusesRepeats(t *testing.T) {
+	base := dailyPlan(t)
+	for _, c := range []struct {
+		field string
+		edit  func(*Plan)
+	}{
+		{"slots[1].name", func(p *Plan) { p.Slots = append(p.Slots, p.Slots[0]) }},
+		{"mix.shares[1].kind", func(p *Plan) {
+			p.Mix.WindowDays = 7
+			p.Mix.Shares = []Share{{Kind: Promotion, Max: 0.1}, {Kind: Promotion, Max: 0.5}}
+		}},
+		{"holidays[1].date", func(p *Plan) {
+			d := qun.Date{Year: 2026, Month: 10, Day: 1}
+			p.Holidays = []Holiday{{Date: d, Name: "a", Multiplier: 2}, {Date: d, Name: "b"}}
+		}},
+		{"seasons[1].months[0]", func(p *Plan) {
+			p.Seasons = []Season{{Months: []time.Month{12, 1}, Theme: "winter"}, {Months: []time.Month{1}, Theme: "new year"}}
+		}},
+	} {
+		p := base
+		p.Slots = slices.Clone(base.Slots)
+		c.edit(&p)
+		err := p.Validate()
+		var ve *qun.ValidationError
+		if !errors.As(err, &ve) || ve.Field != c.field {
+			t.Errorf("%s: Validate = %v", c.field, err)
+		}
+	}
+	if err := base.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }
