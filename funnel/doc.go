@@ -174,10 +174,15 @@
 // allocations per query and none per event (BenchmarkFunnel; measured on a
 // shared, loaded 2-core machine). Building that table from events in time
 // order is counted apart (BenchmarkBuild): it is dominated by interning
-// member IDs, one hash lookup per event. Every order stays near linear in
-// a member's events however many fall in one window: a bot's 200,000
-// events cost an unordered funnel a fraction of a second, not the hours
-// that offering every event of each window to each window would take. The
+// member IDs, one hash lookup per event. A member with very many events in
+// one window (a bot) does not cost an unordered funnel their square: a
+// window offers the matching only the events that can enlarge it (for
+// each distinct set of steps an event may complete, as many as the set
+// has steps), or, when the funnel's steps overlap in so many ways that
+// those would be more, every event of the window (up to the one that
+// completes the funnel, when it has no exclusions); the funnel takes
+// whichever its estimate finds cheaper. 200,000
+// events of a bot cost a fraction of a second. The
 // funneltest sub-package generates the benchmark's events and pins the
 // answer, so a peer benchmark can load the same events and compare both
 // answers and times.

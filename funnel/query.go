@@ -720,11 +720,54 @@ func lowest(m uint64) int {
 // for each window, a member's events squared for a bot that does a
 // thousand things a day, so unorderedIndexed offers only the events that
 // can matter.
+//
+// The indexed search offers each window up to the sum, over the member's
+// distinct step masks, of each mask's steps, and sorts them; with many
+// distinct masks (a funnel of many steps whose filters overlap in many
+// ways) that can be more than the window holds. So unordered estimates
+// both costs, in one pass, and takes the cheaper search.
 func (e *exec) unordered() (int, []int64, bool) {
 	if len(e.evs) <= smallRun {
 		return e.unorderedScan()
 	}
+	e.indexMasks()
+	if e.scanIsCheaper() {
+		return e.unorderedScan()
+	}
 	return e.unorderedIndexed()
+}
+
+// scanIsCheaper reports whether offering every event of each window costs
+// less than offering the indexed candidates: the events in all the
+// windows, counted with two cursors (deadlines only grow), against each
+// window's candidates, at most the sum of the masks' steps, and their
+// sort. It needs indexMasks.
+func (e *exec) scanIsCheaper() bool {
+	evs := e.evs
+	k := 0
+	for _, m := range e.dmasks {
+		k += bits.OnesCount64(m)
+	}
+	perWindow := int64(k) * int64(1+bits.Len(uint(k)))
+	var scan, indexed int64
+	end := 0
+	for a := 0; a < len(evs); a++ {
+		if evs[a].mask == 0 || a > 0 && evs[a-1].t == evs[a].t && evs[a-1].mask != 0 {
+			continue // a window opens once per instant, as the searches open them
+		}
+		start := a
+		for start > 0 && evs[start-1].t == evs[a].t {
+			start--
+		}
+		dead := e.q.window.deadline(evs[a].t, e.q.loc)
+		end = max(end, start)
+		for end < len(evs) && evs[end].t <= dead {
+			end++
+		}
+		scan += int64(end - start)
+		indexed += perWindow
+	}
+	return scan <= indexed
 }
 
 // smallRun is the most events of a member that the unordered funnel
@@ -749,6 +792,7 @@ func (e *exec) unorderedScan() (int, []int64, bool) {
 		}
 		size := 0
 		firstExcl := int64(maxMicros) // the first exclusion after the window opens
+		noExcl := len(e.q.f.Exclusions) == 0
 		for j := start; j < len(evs) && evs[j].t <= dead; j++ {
 			if evs[j].excl != 0 && evs[j].t > evs[a].t && evs[j].t < firstExcl {
 				firstExcl = evs[j].t
@@ -756,6 +800,9 @@ func (e *exec) unorderedScan() (int, []int64, bool) {
 			if size < e.n && evs[j].mask != 0 && e.augment(int32(j)) {
 				e.lvlT[size] = evs[j].t
 				size++
+				if size == e.n && noExcl {
+					break // complete, and nothing later can drop it
+				}
 			}
 		}
 		e.keepWindow(&b, size, firstExcl, dead)
@@ -774,7 +821,6 @@ func (e *exec) unorderedScan() (int, []int64, bool) {
 // not a million squared.
 func (e *exec) unorderedIndexed() (int, []int64, bool) {
 	evs := e.evs
-	e.indexMasks()
 	var b unorderedBest
 	instant, opened := 0, false // where the current instant's events start; whether it opened a window
 	xi := 0                     // in e.xpos: the first exclusion after the current instant

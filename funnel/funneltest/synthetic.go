@@ -80,11 +80,14 @@ func (s Synthetic) Validate() error {
 	if s.Days < 1 || s.Days > MaxDays {
 		errs = append(errs, qun.Invalid("Days", "must be 1 to %d, got %d", MaxDays, s.Days))
 	}
-	switch end := s.Start.AddDate(0, 0, s.Days); {
+	// The last second the history holds: rows count whole seconds from
+	// Start, fewer than Days × 86,400 of them.
+	last := s.Start.Add(time.Duration(max(min(s.Days, MaxDays), 1))*24*time.Hour - time.Second)
+	switch {
 	case s.Start.IsZero():
 		errs = append(errs, qun.Invalid("Start", "must be set"))
-	case s.Start.Year() < 1 || end.Year() > 9999:
-		errs = append(errs, qun.Invalid("Start", "the history, %v to %v, must lie within the years 0001 to 9999", s.Start, end))
+	case s.Start.Year() < 1 || last.Year() > 9999:
+		errs = append(errs, qun.Invalid("Start", "the history, %v to %v, must lie within the years 0001 to 9999", s.Start, last))
 	}
 	return errors.Join(errs...)
 }
@@ -144,10 +147,13 @@ func (s Synthetic) Rows() []Row {
 			if rng.Float64() >= 0.6 {
 				break
 			}
-			at += uint32(rng.ExpFloat64() * delays[step-1])
-			if at >= span {
+			// Past the end of the history, in float64 so that no sum
+			// wraps around a uint32 near MaxDays.
+			delay := rng.ExpFloat64() * delays[step-1]
+			if delay >= float64(span-at) {
 				break
 			}
+			at += uint32(delay)
 			rows = append(rows, Row{Member: uint32(m), Name: uint8(step), Second: at})
 			made++
 		}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/qunkit/qun/funnel"
 	"github.com/qunkit/qun/funnel/funneltest"
@@ -48,5 +49,41 @@ func TestBenchCounts(t *testing.T) {
 	t.Logf("step counts: %v", got)
 	if !slices.Equal(got, want) {
 		t.Errorf("step counts %v, want %v", got, want)
+	}
+}
+
+// A history as long as a Synthetic may be keeps every member's steps after
+// their arrival and within the history: no delay wraps around the seconds'
+// uint32 near its end.
+func TestLongestHistory(t *testing.T) {
+	s := funneltest.Bench
+	s.Members, s.Events, s.Days = 200_000, 1_000_000, funneltest.MaxDays
+	arrived := map[uint32]uint32{}
+	span := uint32(s.Days * 86400)
+	for _, r := range s.Rows() {
+		if r.Second >= span {
+			t.Fatalf("row %+v is past the history's %d seconds", r, span)
+		}
+		if r.Name == 0 {
+			if _, ok := arrived[r.Member]; !ok {
+				arrived[r.Member] = r.Second
+			}
+			continue
+		}
+		if first, ok := arrived[r.Member]; !ok || r.Second < first {
+			t.Fatalf("row %+v comes before member %d arrives", r, r.Member)
+		}
+	}
+	if len(arrived) != s.Members {
+		t.Errorf("%d members arrived, want %d", len(arrived), s.Members)
+	}
+	// The last day of year 9999 is a history of one day.
+	day := funneltest.Synthetic{Members: 1, Events: 1, Days: 1, Start: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}
+	if err := day.Validate(); err != nil {
+		t.Errorf("the last day of 9999: %v", err)
+	}
+	day.Start = day.Start.Add(time.Second)
+	if err := day.Validate(); err == nil {
+		t.Error("a day that runs into year 10000 is accepted")
 	}
 }
