@@ -777,6 +777,7 @@ const smallRun = 64
 // unorderedScan offers every event of each window to the matching.
 func (e *exec) unorderedScan() (int, []int64, bool) {
 	evs := e.evs
+	noExcl := len(e.q.f.Exclusions) == 0
 	var b unorderedBest
 	for a := 0; a < len(evs); a++ {
 		if evs[a].mask == 0 || a > 0 && evs[a-1].t == evs[a].t && evs[a-1].mask != 0 {
@@ -792,7 +793,6 @@ func (e *exec) unorderedScan() (int, []int64, bool) {
 		}
 		size := 0
 		firstExcl := int64(maxMicros) // the first exclusion after the window opens
-		noExcl := len(e.q.f.Exclusions) == 0
 		for j := start; j < len(evs) && evs[j].t <= dead; j++ {
 			if evs[j].excl != 0 && evs[j].t > evs[a].t && evs[j].t < firstExcl {
 				firstExcl = evs[j].t
