@@ -53,6 +53,31 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // Unwrap returns Err.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
+// ValidationErrors returns every *ValidationError in err, in order: err
+// itself, those joined by [errors.Join] (as a Validate method reports all
+// its problems) and those wrapped with fmt.Errorf's %w, at any depth, but
+// not the causes a ValidationError wraps in its Err. A host lists them to
+// show each problem beside its field; errors.As finds only the first. It
+// returns nil when err holds none.
+func ValidationErrors(err error) []*ValidationError {
+	var out []*ValidationError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case *ValidationError:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
 // Within moves the validation errors in err under the field prefix, so that
 // a container can validate its parts and report full paths:
 // Within("rules[2]", err) turns "invalid points: must be positive" into

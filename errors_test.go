@@ -3,6 +3,7 @@ package qun_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,5 +147,26 @@ func TestValidateName(t *testing.T) {
 		case want != "" && (!errors.As(err, &ve) || ve.Reason != want || ve.Field != ""):
 			t.Errorf("ValidateName(%q) = %v, want %q", name, err, want)
 		}
+	}
+}
+
+// ValidationErrors finds every ValidationError, joined or wrapped at any
+// depth, in order, and nothing else.
+func TestValidationErrors(t *testing.T) {
+	a, b, c := qun.Invalid("a", "x"), qun.Invalid("b", "y"), qun.Invalid("c", "z")
+	inner := &qun.ValidationError{Field: "d", Reason: "w", Err: qun.Invalid("cause", "not listed")}
+	err := fmt.Errorf("outer: %w", errors.Join(a, errors.New("disk full"), fmt.Errorf("mid: %w", errors.Join(b, c)), inner))
+	var got []string
+	for _, ve := range qun.ValidationErrors(err) {
+		got = append(got, ve.Field)
+	}
+	if want := []string{"a", "b", "c", "d"}; !slices.Equal(got, want) {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+	if got := qun.ValidationErrors(errors.New("disk full")); got != nil {
+		t.Errorf("an error with no ValidationError: %v", got)
+	}
+	if got := qun.ValidationErrors(nil); got != nil {
+		t.Errorf("nil: %v", got)
 	}
 }

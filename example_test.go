@@ -118,3 +118,15 @@ func ExampleWithin() {
 	// invalid calendars[1].week_start: must be a day of the week, sunday to saturday
 	// calendars[1].week_start
 }
+
+// A Validate method reports every problem; ValidationErrors lists them, each
+// with its field, for a form to show beside the field.
+func ExampleValidationErrors() {
+	err := fmt.Errorf("save event: %w", qun.Event{Name: "check_in"}.Validate())
+	for _, ve := range qun.ValidationErrors(err) {
+		fmt.Printf("%s: %s\n", ve.Field, ve.Reason)
+	}
+	// Output:
+	// member: must not be empty
+	// time: must not be zero
+}

@@ -71,7 +71,7 @@ func TestJourneyValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fields []string
-	for _, ve := range validationErrors((lifecycle.Journey{RetentionDays: 1, ActivationDays: 2}).Validate()) {
+	for _, ve := range qun.ValidationErrors((lifecycle.Journey{RetentionDays: 1, ActivationDays: 2}).Validate()) {
 		fields = append(fields, ve.Field)
 	}
 	want := []string{"revenue_purchases", "referral_members", "retained_after", "retention_days"}
@@ -221,7 +221,7 @@ func TestLadderValidateAndJSON(t *testing.T) {
 	bad := lifecycle.Ladder{FrontEnd: []string{"a", ""}, Premium: []string{"a"},
 		TrueFan: lifecycle.TrueFan{MinSpend: decimal.RequireFromString("-1")}}
 	var fields []string
-	for _, ve := range validationErrors(bad.Validate()) {
+	for _, ve := range qun.ValidationErrors(bad.Validate()) {
 		fields = append(fields, ve.Field)
 	}
 	want := []string{"front_end[1]", "premium[0]", "true_fan.min_rung", "true_fan.min_purchases", "true_fan.min_spend"}

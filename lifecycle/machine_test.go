@@ -270,7 +270,7 @@ func TestNewMachineRefuses(t *testing.T) {
 				t.Errorf("%v does not match qun.ErrInvalid", err)
 			}
 			got := map[string]string{}
-			for _, ve := range validationErrors(err) {
+			for _, ve := range qun.ValidationErrors(err) {
 				got[ve.Field] = ve.Reason
 			}
 			if len(got) != len(tt.want) {
@@ -283,26 +283,6 @@ func TestNewMachineRefuses(t *testing.T) {
 			}
 		})
 	}
-}
-
-// validationErrors flattens the validation errors in err.
-func validationErrors(err error) []*qun.ValidationError {
-	var out []*qun.ValidationError
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case *qun.ValidationError:
-			out = append(out, e)
-		case interface{ Unwrap() []error }:
-			for _, inner := range e.Unwrap() {
-				walk(inner)
-			}
-		case interface{ Unwrap() error }:
-			walk(e.Unwrap())
-		}
-	}
-	walk(err)
-	return out
 }
 
 func TestMachineAccessors(t *testing.T) {
@@ -413,7 +393,7 @@ func TestReplay(t *testing.T) {
 			h := append([]rec(nil), valid...)
 			tt.modify(h)
 			_, err := m.Replay(tt.start, h)
-			ves := validationErrors(err)
+			ves := qun.ValidationErrors(err)
 			if len(ves) != 1 || ves[0].Field != tt.field {
 				t.Errorf("Replay error = %v; want one problem at %q", err, tt.field)
 			}

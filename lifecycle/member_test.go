@@ -167,7 +167,7 @@ func TestClassifyAll(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		got, err := c.ClassifyAll(nil, tt.pop, now)
-		ves := validationErrors(err)
+		ves := qun.ValidationErrors(err)
 		if len(ves) != 1 || ves[0].Field != tt.field || got != nil || !errors.Is(err, qun.ErrInvalid) {
 			t.Errorf("%s: ClassifyAll = %v, %v; want a problem at %s", tt.name, got, err, tt.field)
 		}
@@ -183,7 +183,7 @@ func TestClassifyAll(t *testing.T) {
 		{lifecycle.Population{Joined: []int64{1, 1}, LastActive: []int64{1, 1}, State: make([]lifecycle.MemberState, 2), Zone: []uint16{0, 1}, Zones: []*time.Location{nil}}, "zone[1]"},
 	} {
 		_, err := zoned.ClassifyAll(nil, tt.pop, now)
-		if ves := validationErrors(err); len(ves) != 1 || ves[0].Field != tt.field {
+		if ves := qun.ValidationErrors(err); len(ves) != 1 || ves[0].Field != tt.field {
 			t.Errorf("ClassifyAll = %v; want a problem at %s", err, tt.field)
 		}
 	}
@@ -312,7 +312,7 @@ func TestMemberRulesValidate(t *testing.T) {
 		tt.modify(&r)
 		err := r.Validate()
 		var fields []string
-		for _, ve := range validationErrors(err) {
+		for _, ve := range qun.ValidationErrors(err) {
 			fields = append(fields, ve.Field)
 		}
 		if diff := cmp.Diff(tt.want, fields); diff != "" {

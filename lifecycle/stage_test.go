@@ -266,7 +266,7 @@ func TestObserve(t *testing.T) {
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			obs, err := d.Observe(tt.st, tt.s)
-			ves := validationErrors(err)
+			ves := qun.ValidationErrors(err)
 			if len(ves) != 1 || ves[0].Field != tt.field || !errors.Is(err, qun.ErrInvalid) {
 				t.Errorf("Observe error = %v; want one problem at %s", err, tt.field)
 			}
@@ -281,7 +281,7 @@ func TestTimelineNamesSnapshot(t *testing.T) {
 	d := defaultDetector(t)
 	snaps := []lifecycle.Snapshot{snap(0, growthSnap), snap(1, growthSnap), snap(1, growthSnap), snap(2, growthSnap), snap(1, growthSnap)}
 	changes, st, err := d.Timeline(lifecycle.StageState{}, snaps)
-	ves := validationErrors(err)
+	ves := qun.ValidationErrors(err)
 	if len(ves) != 1 || ves[0].Field != "snapshots[4].at" {
 		t.Fatalf("Timeline error = %v; want one problem at snapshots[4].at", err)
 	}
@@ -351,7 +351,7 @@ func TestStageModelRefuses(t *testing.T) {
 				t.Error("NewStageDetector accepted an invalid model")
 			}
 			got := map[string]string{}
-			for _, ve := range validationErrors(err) {
+			for _, ve := range qun.ValidationErrors(err) {
 				got[ve.Field] = ve.Reason
 			}
 			if len(got) != len(tt.want) {
@@ -385,7 +385,7 @@ func TestStageModelJSON(t *testing.T) {
 		{`{"stages":[{"stage":"growth","entry":[{"metric":"members","op":"gte","value":1,"unit":"x"}]}]}`, "stages[0].entry[0].unit"},
 	} {
 		err := json.Unmarshal([]byte(bad.in), &back)
-		ves := validationErrors(err)
+		ves := qun.ValidationErrors(err)
 		if len(ves) != 1 || ves[0].Field != bad.field {
 			t.Errorf("Unmarshal(%s) = %v; want a problem at %s", bad.in, err, bad.field)
 		}
@@ -490,7 +490,7 @@ func TestPropKeepLooserThanEntry(t *testing.T) {
 		}}}
 		err := model.Validate()
 		entryEmpty, looserRefused := false, false
-		for _, ve := range validationErrors(err) {
+		for _, ve := range qun.ValidationErrors(err) {
 			switch ve.Field {
 			case "stages[0].entry":
 				entryEmpty = true

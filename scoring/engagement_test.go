@@ -148,20 +148,9 @@ func TestEngagementRulesValidate(t *testing.T) {
 // fields lists the field paths of the validation errors in err.
 func fields(err error) []string {
 	var out []string
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		var ve *qun.ValidationError
-		if errors.As(err, &ve) {
-			out = append(out, ve.Field)
-		}
+	for _, ve := range qun.ValidationErrors(err) {
+		out = append(out, ve.Field)
 	}
-	walk(err)
 	return out
 }
 

@@ -224,23 +224,9 @@ func TestRuleValidate(t *testing.T) {
 // fields lists the fields of the validation errors in err.
 func fields(err error) []string {
 	var out []string
-	var walk func(error)
-	walk = func(err error) {
-		if ve, ok := err.(*qun.ValidationError); ok {
-			out = append(out, ve.Field)
-			return
-		}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		if u := errors.Unwrap(err); u != nil {
-			walk(u)
-		}
+	for _, ve := range qun.ValidationErrors(err) {
+		out = append(out, ve.Field)
 	}
-	walk(err)
 	return out
 }
 
